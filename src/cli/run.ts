@@ -1,0 +1,32 @@
+import { replayCommand, type CommandIo } from './replay.js';
+
+const USAGE = `usage: tickflow <command> [options]
+
+commands:
+  start    run the whole pipeline in one process (sources, log, processor, store, cache, API)
+  ingest   run the sources and append ticks to the log
+  process  run the stream processor on the log
+  serve    run the REST + WebSocket API and dashboard
+  replay   run the processor over a JSONL file, deterministically, and print the closed candles
+
+Run "tickflow <command> --help" for a command's options and settings.`;
+
+/** Commands whose parts are being built; they say so rather than fail. */
+const NOT_BUILT = new Set(['start', 'ingest', 'process', 'serve']);
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'replay') return replayCommand(rest, io);
+  if (command !== undefined && NOT_BUILT.has(command)) {
+    io.stdout.write(
+      `tickflow ${command}: not built yet. The processor and "tickflow replay" are ready; see README.md.\n`,
+    );
+    return 0;
+  }
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  io.stderr.write(`tickflow: unknown command "${command}"\n${USAGE}\n`);
+  return 2;
+}

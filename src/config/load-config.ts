@@ -1,0 +1,73 @@
+import { DEFAULT_ANOMALY_OPTIONS } from '../processor/anomaly/anomaly-options.js';
+import type { ProcessorOptions } from '../processor/processor-options.js';
+import { ConfigError } from '../errors.js';
+import { SCHEMA, type SettingName, type Settings } from './schema.js';
+
+export interface ConfigSources {
+  /** Environment variables; `process.env` by default. The only place tickflow reads the environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Flag values by flag name (without dashes); flags win over the environment. */
+  readonly flags?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Config {
+  readonly settings: Settings;
+  /** Processor settings, without the clock (the live pipeline injects it). */
+  readonly processor: Omit<ProcessorOptions, 'idle'> & { readonly idleTimeoutMs: number };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates every setting once, at start. Reports every violation together, naming the flag
+ * and the env var, rather than failing on the first one. The result is deeply frozen.
+ */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const flags = sources.flags ?? {};
+  const violations: string[] = [];
+  const values: Partial<Record<SettingName, unknown>> = {};
+  for (const [name, spec] of Object.entries(SCHEMA) as [SettingName, (typeof SCHEMA)[SettingName]][]) {
+    const fromFlag = flags[spec.flag];
+    const fromEnv = env[spec.env];
+    const raw = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? spec.default : fromEnv);
+    const parsed = spec.parse(raw);
+    if (typeof parsed === 'string') {
+      const origin =
+        fromFlag !== undefined ? `--${spec.flag}` : fromEnv ? spec.env : `default of --${spec.flag}`;
+      violations.push(`${origin}: ${parsed}`);
+    } else {
+      values[name] = parsed.value;
+    }
+  }
+  if (violations.length > 0) throw new ConfigError(violations);
+  const settings = values as Settings;
+  return deepFreeze({
+    settings,
+    processor: {
+      intervals: settings.intervals,
+      outOfOrdernessMs: settings.outOfOrderness,
+      allowedLatenessMs: settings.allowedLateness,
+      idleTimeoutMs: settings.idleTimeout,
+      anomaly: {
+        ...DEFAULT_ANOMALY_OPTIONS,
+        rules: settings.alertRules,
+        priceSpikeThresholds: settings.priceSpikeThresholds,
+        zscore: {
+          k: settings.zscoreK,
+          window: settings.zscoreWindow,
+          minSamples: Math.min(DEFAULT_ANOMALY_OPTIONS.zscore.minSamples, settings.zscoreWindow),
+        },
+        volumeSpike: { ...DEFAULT_ANOMALY_OPTIONS.volumeSpike, factor: settings.volumeSpikeFactor },
+        staleFeed: { windows: settings.staleWindows },
+        cooldownMs: settings.alertCooldown,
+      },
+    },
+  });
+}

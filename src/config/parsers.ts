@@ -1,0 +1,64 @@
+import { ALERT_RULES, type AlertRule } from '../domain/alert.js';
+import { parseIntervals } from '../domain/interval.js';
+import { parseDuration } from '../domain/time.js';
+import { ok } from './field.js';
+
+type Parsed<T> = { readonly value: T } | string;
+
+export const intervalsParser = (raw: string): Parsed<ReturnType<typeof parseIntervals> & object> => {
+  const parsed = parseIntervals(raw);
+  return typeof parsed === 'string' ? parsed : ok(parsed);
+};
+
+export const durationParser =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (raw: string): Parsed<number> => {
+    const ms = parseDuration(raw);
+    if (ms === undefined) return `"${raw}" is not a duration (use e.g. 500ms, 10s, 1m, 1h)`;
+    if (ms < min || ms > max) return `must be between ${min} ms and ${max} ms`;
+    return ok(ms);
+  };
+
+export const numberParser =
+  (min: number, max: number, integer = false) =>
+  (raw: string): Parsed<number> => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(n)) return `"${raw}" is not a number`;
+    if (integer && !Number.isInteger(n)) return `"${raw}" is not a whole number`;
+    if (n < min || n > max) return `must be between ${min} and ${max}`;
+    return ok(n);
+  };
+
+export const alertRulesParser = (raw: string): Parsed<readonly AlertRule[]> => {
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const unknown = names.filter((n) => !(ALERT_RULES as readonly string[]).includes(n));
+  if (unknown.length > 0) return `unknown rule(s) ${unknown.join(', ')}; known: ${ALERT_RULES.join(', ')}`;
+  return ok(names as AlertRule[]);
+};
+
+/** `1m:0.01,5m:0.02`: a threshold per interval name. */
+export const thresholdsParser = (raw: string): Parsed<Readonly<Record<string, number>>> => {
+  const out: Record<string, number> = {};
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const [name, value, extra] = part.split(':');
+    const n = Number(value);
+    if (name === undefined || value === undefined || extra !== undefined || !Number.isFinite(n) || n <= 0) {
+      return `"${part}" is not interval:threshold with a threshold above 0, e.g. 1m:0.01`;
+    }
+    out[name.trim()] = n;
+  }
+  return ok(out);
+};
+
+export const enumParser =
+  <T extends string>(values: readonly T[]) =>
+  (raw: string): Parsed<T> =>
+    (values as readonly string[]).includes(raw.trim())
+      ? ok(raw.trim() as T)
+      : `must be one of ${values.join(', ')}`;

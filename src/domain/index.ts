@@ -1,0 +1,5 @@
+export * from './alert.js';
+export * from './candle.js';
+export * from './interval.js';
+export * from './tick.js';
+export * from './time.js';
