@@ -115,7 +115,7 @@ function decodeSymbol(json: SymbolJson, anomaly: AnomalyOptions, intervalCount: 
     series.prevClose = p.series.prevClose;
     series.staleReportedFor = decodeNum(p.series.staleReportedFor);
     for (const [rule, ts] of p.series.lastAlertTs) {
-      if (!ALERT_RULES.includes(rule)) throw new CheckpointError(`unknown alert rule "${String(rule)}"`);
+      if (!ALERT_RULES.includes(rule)) throw new CheckpointError(`unknown alert rule "${rule}"`);
       series.lastAlertTs.set(rule, ts);
     }
     const pane = new Pane(series);
