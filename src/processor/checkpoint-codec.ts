@@ -2,7 +2,7 @@ import { ALERT_RULES, type AlertRule } from '../domain/alert.js';
 import { CheckpointError } from '../errors.js';
 import type { AnomalyOptions } from './anomaly/anomaly-options.js';
 import { SeriesState } from './anomaly/series-state.js';
-import { Deduplicator } from './dedup.js';
+import { type DedupEntry, Deduplicator } from './dedup.js';
 import { OhlcvAccumulator } from './ohlcv-aggregate.js';
 import type { ProcessorStats } from './processor-output.js';
 import { Pane, SymbolState } from './symbol-state.js';
@@ -46,7 +46,8 @@ interface SymbolJson {
   maxTs: Num;
   watermark: Num;
   cutoff: Num;
-  dedup: [number, string | string[]][];
+  nextCutoffAt: Num;
+  dedup: DedupEntry[];
   panes: { fired: number; windows: WindowJson[]; series: SeriesJson }[];
 }
 
@@ -92,6 +93,7 @@ function encodeSymbol(state: SymbolState): SymbolJson {
     maxTs: encodeNum(state.maxTs),
     watermark: encodeNum(state.watermark),
     cutoff: encodeNum(state.cutoff),
+    nextCutoffAt: encodeNum(state.nextCutoffAt),
     dedup: state.dedup.snapshot(),
     panes: state.panes.map((pane) => ({
       fired: pane.fired,
@@ -127,6 +129,7 @@ function decodeSymbol(json: SymbolJson, anomaly: AnomalyOptions, intervalCount: 
   state.maxTs = decodeNum(json.maxTs);
   state.watermark = decodeNum(json.watermark);
   state.cutoff = decodeNum(json.cutoff);
+  state.nextCutoffAt = decodeNum(json.nextCutoffAt);
   state.dedup = Deduplicator.restore(json.dedup);
   return state;
 }

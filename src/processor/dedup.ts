@@ -1,57 +1,80 @@
 import type { Tick } from '../domain/tick.js';
 
+/** What identifies a tick for deduplication, besides its symbol and event time. */
+type Key = Pick<Tick, 'source' | 'seq'>;
+
+/** A remembered key, as it is checkpointed: [event time, source, sequence]. */
+export type DedupEntry = [ts: number, source: string, seq: string | null];
+
 /**
  * Deduplicates one symbol's ticks by (source, event time, source sequence): snapshot sources such as
  * CoinGecko repeat the same observation on every poll until it changes.
  *
- * Keys are kept only while a tick with that event time could still change a candle; older keys are
- * forgotten as the watermark passes them (a repeat of one of those is late, not a duplicate, and is
- * reported on the late-data side output either way).
+ * Keys are kept sorted by event time in two parallel arrays, so the usual in-order tick is an append, an
+ * out-of-order one a binary search among recent times, and forgetting is one cut at the front. They are
+ * kept only while a tick with that event time could still change a candle; the operator forgets older ones
+ * as the watermark passes them (a repeat of one of those is late, not a duplicate, and goes to the
+ * late-data side output either way). A tick serves as its own key, so checking allocates nothing.
  */
 export class Deduplicator {
-  /** Event time → key or keys seen at that instant, in insertion (log) order. */
-  private readonly seen = new Map<number, string | string[]>();
-  private cutoff = -Infinity;
+  private times: number[] = [];
+  private keys: Key[] = [];
 
   /** Returns true if the tick was seen before; otherwise remembers it. */
   check(tick: Tick): boolean {
-    const key = tick.seq === null ? tick.source : `${tick.source}\u0000${tick.seq}`;
-    const existing = this.seen.get(tick.ts);
-    if (existing === undefined) {
-      this.seen.set(tick.ts, key);
+    const { times, keys } = this;
+    const ts = tick.ts;
+    const n = times.length;
+    if (n === 0 || ts > (times[n - 1] as number)) {
+      times.push(ts);
+      keys.push(tick);
       return false;
     }
-    if (typeof existing === 'string') {
-      if (existing === key) return true;
-      this.seen.set(tick.ts, [existing, key]);
-      return false;
+    let i = this.firstAtOrAfter(ts);
+    for (; i < n && times[i] === ts; i++) {
+      const key = keys[i] as Key;
+      if (key.source === tick.source && key.seq === tick.seq) return true;
     }
-    if (existing.includes(key)) return true;
-    existing.push(key);
+    times.splice(i, 0, ts);
+    keys.splice(i, 0, tick);
     return false;
   }
 
-  /** Forgets keys with event time before `cutoff`. Cheap when the cutoff has not moved. */
+  /** Forgets keys with event time before `cutoff`. */
   forgetBefore(cutoff: number): void {
-    if (cutoff <= this.cutoff) return;
-    this.cutoff = cutoff;
-    for (const ts of this.seen.keys()) {
-      if (ts >= cutoff) break;
-      this.seen.delete(ts);
-    }
+    const i = this.firstAtOrAfter(cutoff);
+    if (i === 0) return;
+    this.times = this.times.slice(i);
+    this.keys = this.keys.slice(i);
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.times.length;
   }
 
-  snapshot(): [number, string | string[]][] {
-    return [...this.seen].map(([ts, keys]) => [ts, typeof keys === 'string' ? keys : [...keys]]);
+  snapshot(): DedupEntry[] {
+    return this.times.map((ts, i) => [ts, (this.keys[i] as Key).source, (this.keys[i] as Key).seq]);
   }
 
-  static restore(entries: readonly (readonly [number, string | readonly string[]])[]): Deduplicator {
+  static restore(entries: readonly DedupEntry[]): Deduplicator {
     const dedup = new Deduplicator();
-    for (const [ts, keys] of entries) dedup.seen.set(ts, typeof keys === 'string' ? keys : [...keys]);
+    for (const [ts, source, seq] of entries) {
+      dedup.times.push(ts);
+      dedup.keys.push({ source, seq });
+    }
     return dedup;
+  }
+
+  /** Index of the first key at or after `ts` (binary search). */
+  private firstAtOrAfter(ts: number): number {
+    const { times } = this;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((times[mid] as number) < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }

@@ -21,6 +21,8 @@ export class SymbolState {
   lastArrival = -Infinity;
   /** Ticks earlier than this can no longer change any candle: every window they fall in is purged. */
   cutoff = -Infinity;
+  /** The watermark at which `cutoff` next moves. */
+  nextCutoffAt = -Infinity;
   dedup = new Deduplicator();
   readonly panes: Pane[];
 

@@ -22,16 +22,27 @@ export class WindowOperator {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly detector: AnomalyDetector;
   private readonly intervals: readonly Interval[];
+  /** Window sizes by pane index, for the hot path. */
+  private readonly sizes: readonly number[];
   private readonly bound: number;
   private readonly lateness: number;
+  private readonly clock: (() => number) | null;
+  /** The smallest clock gap that can raise stale_feed for any interval (∞ when the rule is off). */
+  private readonly minStaleGap: number;
 
   constructor(
     readonly options: ProcessorOptions,
     private readonly output: ProcessorOutput,
   ) {
     this.intervals = options.intervals;
+    this.sizes = options.intervals.map((i) => i.ms);
     this.bound = options.outOfOrdernessMs;
     this.lateness = options.allowedLatenessMs;
+    this.clock = options.idle?.clock ?? null;
+    const smallest = this.sizes[0] ?? Infinity;
+    this.minStaleGap = options.anomaly.rules.includes('stale_feed')
+      ? options.anomaly.staleFeed.windows * smallest
+      : Infinity;
     this.detector = new AnomalyDetector(options.anomaly, this.stats, (alert) => {
       output.alert(alert);
     });
@@ -41,7 +52,7 @@ export class WindowOperator {
   process(tick: Tick): void {
     const state = this.stateFor(tick.symbol);
     this.stats.ticks++;
-    if (this.options.idle !== null) state.lastArrival = this.options.idle.clock();
+    if (this.clock !== null) state.lastArrival = this.clock();
     if (tick.ts < state.cutoff) {
       this.dropLate(tick);
       return;
@@ -153,7 +164,7 @@ export class WindowOperator {
     let accepted = false;
     for (let i = 0; i < state.panes.length; i++) {
       const pane = state.panes[i] as Pane;
-      const size = this.interval(i).ms;
+      const size = this.sizes[i] as number;
       const start = assignWindowStart(ts, size);
       const end = start + size;
       if (!hasFired(end, watermark)) {
@@ -212,22 +223,43 @@ export class WindowOperator {
       if (pick < 0) break;
       this.fire(state, pick);
     }
-    let cutoff = Infinity;
-    for (let i = 0; i < panes.length; i++) {
-      const pane = panes[i] as Pane;
-      const size = this.interval(i).ms;
-      while (
-        pane.windows.length > 0 &&
-        isPurged((pane.windows[0] as OhlcvAccumulator).end, watermark, this.lateness)
-      ) {
+    for (const pane of panes) {
+      let front = pane.windows[0];
+      while (front !== undefined && isPurged(front.end, watermark, this.lateness)) {
         pane.windows.shift();
         pane.fired--;
+        front = pane.windows[0];
       }
-      cutoff = Math.min(cutoff, firstLiveWindowStart(size, watermark, this.lateness));
-      if (checkStale)
-        this.detector.onClockAdvanced(pane.series, state.symbol, this.interval(i), lastEventTime, watermark);
+    }
+    if (watermark >= state.nextCutoffAt) this.moveCutoff(state);
+    if (checkStale && watermark - lastEventTime >= this.minStaleGap) {
+      for (let i = 0; i < panes.length; i++) {
+        this.detector.onClockAdvanced(
+          (panes[i] as Pane).series,
+          state.symbol,
+          this.interval(i),
+          lastEventTime,
+          watermark,
+        );
+      }
+    }
+  }
+
+  /**
+   * Recomputes the instant before which ticks can change no candle, and forgets their dedup keys. It only
+   * moves when the watermark purges the oldest live window of some interval, which is `nextCutoffAt`.
+   */
+  private moveCutoff(state: SymbolState): void {
+    const watermark = state.watermark;
+    let cutoff = Infinity;
+    let nextAt = Infinity;
+    for (const size of this.sizes) {
+      const start = firstLiveWindowStart(size, watermark, this.lateness);
+      cutoff = Math.min(cutoff, start);
+      nextAt = Math.min(nextAt, start + size - 1 + this.lateness);
     }
     state.cutoff = cutoff;
+    state.nextCutoffAt = nextAt;
     state.dedup.forgetBefore(cutoff);
   }
 

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../support/cli.js';
+
+const T0 = 1_699_999_200_000;
+const lines = [
+  { symbol: 'BTC', price: 100, ts: T0 },
+  { symbol: 'BTC', price: 102, ts: T0 + 30_000, volume: 2 },
+  'this is not json',
+  { symbol: 'BTC', price: -5, ts: T0 + 31_000 },
+  { symbol: 'BTC', price: 100, ts: T0 }, // a repeated snapshot
+  { symbol: 'ETH', price: 10, ts: T0 + 1_000, partition: 2 },
+  { symbol: 'BTC', price: 110, ts: T0 + 95_000, volume: 1 },
+  { symbol: 'BTC', price: 1, ts: T0 + 2_000 }, // late for 1m, on time for 5m and 15m
+];
+
+describe('tickflow replay', () => {
+  let dir: string;
+  let input: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tickflow-replay-'));
+    input = join(dir, 'ticks.jsonl');
+    await writeFile(
+      input,
+      lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+    );
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('prints closed candles as JSONL, reports bad lines by number, and writes alerts', async () => {
+    const alerts = join(dir, 'alerts.jsonl');
+    const r = await runCli(['replay', '--input', input, '--intervals', '1m,5m', '--alerts', alerts]);
+    assert.equal(r.code, 0, r.stderr);
+    const candles = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(candles[0], {
+      symbol: 'BTC',
+      interval: '1m',
+      window_start: T0,
+      window_end: T0 + 60_000,
+      open: 100,
+      high: 102,
+      low: 100,
+      close: 102,
+      volume: 2,
+      trades: 2,
+      vwap: 102,
+    });
+    assert.deepEqual(
+      candles.map((c) => `${String(c['symbol'])} ${String(c['interval'])} ${Number(c['window_start']) - T0}`),
+      ['BTC 1m 0', 'BTC 1m 60000', 'BTC 5m 0', 'ETH 1m 0', 'ETH 5m 0'],
+    );
+    assert.equal(candles[2]!['low'], 1, 'the tick late for 1m still counts in 5m');
+    assert.match(r.stderr, /^line 3: not valid JSON/m);
+    assert.match(r.stderr, /^line 4: price: must be a finite number greater than 0$/m);
+    assert.match(r.stderr, /1 duplicates, 1 late \(0 dropped\)/);
+    const alertLines = (await readFile(alerts, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(Object.keys(alertLines[0]!).sort(), [
+      'id',
+      'interval',
+      'rule',
+      'symbol',
+      'threshold',
+      'ts',
+      'value',
+      'window_start',
+    ]);
+    assert.equal(alertLines[0]!['rule'], 'price_spike');
+  });
+
+  test('reads stdin with --input - and gives the same candles whatever the partition field says', async () => {
+    const text = lines
+      .filter((l) => typeof l !== 'string')
+      .map((l) => JSON.stringify({ ...l, partition: 1 }))
+      .join('\n');
+    const fromStdin = await runCli(['replay', '--input', '-', '--intervals', '1m,5m'], text);
+    const fromFile = await runCli(['replay', '--input', input, '--intervals', '1m,5m']);
+    assert.equal(fromStdin.code, 0);
+    assert.equal(fromStdin.stdout, fromFile.stdout);
+  });
+
+  test('exit 1 when the input cannot be read, 2 for bad usage, with a precise message', async () => {
+    const missing = await runCli(['replay', '--input', join(dir, 'nope.jsonl')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read input: ENOENT/);
+    assert.equal(missing.stdout, '');
+    const noInput = await runCli(['replay']);
+    assert.equal(noInput.code, 2);
+    assert.match(noInput.stderr, /--input is required/);
+    const badFlag = await runCli(['replay', '--input', input, '--out-of-orderness', 'soon', '--bogus', 'x']);
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /bogus/);
+  });
+
+  test('--help lists options and settings with their defaults', async () => {
+    const r = await runCli(['replay', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--out-of-orderness/);
+    assert.match(r.stdout, /env TICKFLOW_OUT_OF_ORDERNESS, default 10s/);
+  });
+});
