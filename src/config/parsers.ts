@@ -1,5 +1,6 @@
 import { ALERT_RULES, type AlertRule } from '../domain/alert.js';
 import { parseIntervals } from '../domain/interval.js';
+import { SYMBOL_PATTERN } from '../domain/tick.js';
 import { parseDuration } from '../domain/time.js';
 import { ok } from './field.js';
 
@@ -62,3 +63,74 @@ export const enumParser =
     (values as readonly string[]).includes(raw.trim())
       ? ok(raw.trim() as T)
       : `must be one of ${values.join(', ')}`;
+
+/** A comma list of values from a fixed set, without repeats. */
+export const enumListParser =
+  <T extends string>(values: readonly T[]) =>
+  (raw: string): Parsed<readonly T[]> => {
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (items.length === 0) return `must list at least one of ${values.join(', ')}`;
+    const unknown = items.filter((i) => !(values as readonly string[]).includes(i));
+    if (unknown.length > 0) return `unknown ${unknown.join(', ')}; known: ${values.join(', ')}`;
+    return ok([...new Set(items)] as T[]);
+  };
+
+/** A comma list of ticker symbols, upper-cased. */
+export const symbolsParser = (raw: string): Parsed<readonly string[]> => {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '');
+  if (items.length === 0) return 'must list at least one symbol, e.g. BTC,ETH';
+  const bad = items.filter((s) => !SYMBOL_PATTERN.test(s));
+  if (bad.length > 0) return `${bad.join(', ')}: not a ticker (letters, digits, ".", "_", "-"; at most 32)`;
+  return ok([...new Set(items)]);
+};
+
+/** `BTC:bitcoin,ETH:ethereum`: a value per symbol. */
+export const symbolMapParser = (raw: string): Parsed<Readonly<Record<string, string>>> => {
+  const out: Record<string, string> = {};
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const [symbol, value, extra] = part.split(':').map((s) => s.trim());
+    if (symbol === undefined || value === undefined || value === '' || extra !== undefined) {
+      return `"${part}" is not SYMBOL:id, e.g. BTC:bitcoin`;
+    }
+    out[symbol.toUpperCase()] = value;
+  }
+  return ok(out);
+};
+
+export const urlParser =
+  (protocols: readonly string[]) =>
+  (raw: string): Parsed<string> => {
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      return `"${raw}" is not a URL`;
+    }
+    if (!protocols.includes(url.protocol)) return `must be a ${protocols.join(' or ')} URL`;
+    return ok(raw.trim().replace(/\/+$/, ''));
+  };
+
+export const stringParser = (raw: string): Parsed<string> => ok(raw.trim());
+
+/** Origins for CORS: `http://localhost` (any port) or `https://app.example.com:8443`. */
+export const originsParser = (raw: string): Parsed<readonly string[]> => {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const item of items) {
+    if (item === '*') continue;
+    const parsed = urlParser(['http:', 'https:'])(item);
+    if (typeof parsed === 'string') return `${item}: not an origin (scheme://host[:port]) or *`;
+  }
+  return ok(items);
+};

@@ -1,0 +1,42 @@
+import type { AlertJson } from '../domain/alert.js';
+import type { CandleJson } from '../domain/candle.js';
+
+/** Key and channel names kept from the original design. */
+export const latestKey = (symbol: string): string => `crypto:${symbol}:latest`;
+export const UPDATES_CHANNEL = 'crypto:updates';
+/** 1.5 × the default 30 s poll interval. */
+export const DEFAULT_LATEST_TTL_MS = 45_000;
+
+/** The value of `crypto:{SYMBOL}:latest`, and the body of `GET /api/v1/latest/{symbol}`. */
+export interface LatestPrice {
+  readonly symbol: string;
+  readonly price: number;
+  /** Event time of the price, epoch ms. */
+  readonly ts: number;
+  readonly source: string;
+  readonly change_24h: number | null;
+  readonly volume_24h: number | null;
+  /** True when the feed behind it has missed updates (a gap). */
+  readonly stale: boolean;
+}
+
+/** What is published on `crypto:updates`, and pushed to WebSocket clients of that symbol. */
+export type Update =
+  | ({ readonly type: 'tick' } & LatestPrice)
+  | ({ readonly type: 'candle'; readonly closed: boolean } & CandleJson)
+  | ({ readonly type: 'alert' } & AlertJson);
+
+export interface Cache {
+  readonly kind: 'memory' | 'redis';
+  start(): Promise<void>;
+  /** `SET crypto:{SYMBOL}:latest <json> PX ttl`. */
+  setLatest(latest: LatestPrice, ttlMs: number): Promise<void>;
+  getLatest(symbol: string): Promise<LatestPrice | null>;
+  /** `PUBLISH crypto:updates <json>`. */
+  publish(update: Update): Promise<void>;
+  /** Subscribes to `crypto:updates`; returns the unsubscribe function. */
+  subscribe(handler: (update: Update) => void): Promise<() => Promise<void>>;
+  /** Throws a retriable TickflowError when the cache cannot be reached. */
+  health(): Promise<void>;
+  close(): Promise<void>;
+}
