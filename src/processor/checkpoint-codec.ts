@@ -109,7 +109,21 @@ function encodeSymbol(state: SymbolState): SymbolJson {
   };
 }
 
-function decodeSymbol(json: SymbolJson, anomaly: AnomalyOptions, intervalCount: number): SymbolState {
+const isNum = (v: unknown): v is Num => v === null || v === 'inf' || typeof v === 'number';
+
+/** Checks the shape a checkpoint of this version has, so a foreign or damaged one fails here, loudly. */
+function assertSymbolShape(value: unknown): asserts value is SymbolJson {
+  const json = value as Partial<Record<keyof SymbolJson, unknown>>;
+  const fields = [json.maxTs, json.watermark, json.cutoff, json.nextCutoffAt];
+  const dedup = json.dedup;
+  const dedupOk = Array.isArray(dedup) && dedup.every((e: unknown) => Array.isArray(e) && e.length === 3);
+  if (typeof json.symbol !== 'string' || !fields.every(isNum) || !dedupOk || !Array.isArray(json.panes)) {
+    throw new CheckpointError(`a symbol's state does not have the version ${CHECKPOINT_VERSION} shape`);
+  }
+}
+
+function decodeSymbol(json: unknown, anomaly: AnomalyOptions, intervalCount: number): SymbolState {
+  assertSymbolShape(json);
   if (json.panes.length !== intervalCount)
     throw new CheckpointError(`symbol ${json.symbol} has the wrong pane count`);
   const panes = json.panes.map((p) => {

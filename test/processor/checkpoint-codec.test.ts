@@ -35,6 +35,10 @@ test('a checkpoint from other window settings, another version or damaged text i
     restoreOperator(harness({ intervals: '1m' }).op, { ...checkpoint, version: 2 as 1 });
   }, isCheckpointError);
   assert.throws(() => decodeCheckpoint('{"symbols":'), isCheckpointError);
+  const damaged = { ...checkpoint, symbols: checkpoint.symbols.map((s) => ({ ...s, dedup: [[1, 'x']] })) };
+  assert.throws(() => {
+    restoreOperator(harness({ intervals: '1m' }).op, damaged as typeof checkpoint);
+  }, isCheckpointError);
   assert.throws(() => decodeCheckpoint('42'), isCheckpointError);
 });
 

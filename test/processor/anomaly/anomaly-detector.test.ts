@@ -9,7 +9,9 @@ function minuteCloses(
   volumes: readonly number[] = [],
 ) {
   const h = harness({ intervals: '1m', ...rules });
-  prices.forEach((price, i) => { h.feed(tick({ ts: T0 + min(i) + sec(30), price, volume: volumes[i] ?? 0 })); });
+  prices.forEach((price, i) => {
+    h.feed(tick({ ts: T0 + min(i) + sec(30), price, volume: volumes[i] ?? 0 }));
+  });
   h.op.flush();
   return h;
 }
