@@ -1,0 +1,34 @@
+import { TickflowError } from '../errors.js';
+
+/** Codes the log raises; part of the contract (the Kafka adapter reuses them). */
+export type LogErrorCode =
+  | 'TF_LOG_LOCKED'
+  | 'TF_LOG_UNAVAILABLE'
+  | 'TF_LOG_IO'
+  | 'TF_LOG_CORRUPT'
+  | 'TF_LOG_INVALID_TOPIC'
+  | 'TF_LOG_UNKNOWN_TOPIC'
+  | 'TF_LOG_PARTITION_MISMATCH'
+  | 'TF_LOG_INVALID_RECORD'
+  | 'TF_LOG_RECORD_TOO_LARGE'
+  | 'TF_LOG_INVALID_ARGUMENT'
+  | 'TF_LOG_OFFSET_OUT_OF_RANGE'
+  | 'TF_LOG_GROUP_BUSY'
+  | 'TF_LOG_CONSUMER_CLOSED'
+  | 'TF_LOG_CONSUMER_BUSY';
+
+/** Only these mean "try again later": the log is down, closed or a disk operation failed. */
+const RETRIABLE: ReadonlySet<LogErrorCode> = new Set(['TF_LOG_UNAVAILABLE', 'TF_LOG_IO']);
+
+export class LogError extends TickflowError {
+  declare readonly code: LogErrorCode;
+
+  constructor(code: LogErrorCode, message: string, cause?: unknown) {
+    super(code, message, {
+      retriable: RETRIABLE.has(code),
+      cause,
+      statusCode: RETRIABLE.has(code) ? 503 : 500,
+    });
+    this.name = 'LogError';
+  }
+}
