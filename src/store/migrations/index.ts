@@ -1,0 +1,8 @@
+import { init } from './001-init.js';
+import { timescale } from './002-timescale.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, in version order. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [init, timescale];

@@ -1,0 +1,131 @@
+/**
+ * Every statement the store runs after migrating. Shared by the PGlite and PostgreSQL adapters, so only SQL
+ * that PostgreSQL 15+ accepts. Batches travel as parallel arrays expanded with `unnest`, so a commit costs a
+ * few statements whatever its size.
+ *
+ * Times are integer epoch ms in the API and timestamptz in the tables. The conversion is exact both ways:
+ * whole seconds go through `to_timestamp` (exact for integers) and the remaining ms are added as an
+ * interval; `extract(epoch ...)` returns an exact numeric (PostgreSQL 14+).
+ */
+
+/** SQL for the timestamptz of an epoch-ms bigint expression. */
+const ts = (ms: string): string =>
+  `(to_timestamp(${ms}::bigint / 1000) + (${ms}::bigint % 1000) * interval '1 millisecond')`;
+
+/** SQL for the epoch ms of a timestamptz expression. */
+const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+
+/** Inserts only the symbols not yet known, so the id sequence is not spent on every commit. */
+export const INSERT_MISSING_SYMBOLS = `
+INSERT INTO cryptocurrencies (symbol, coingecko_id)
+SELECT t.symbol, t.coingecko_id
+FROM unnest($1::text[], $2::text[]) AS t(symbol, coingecko_id)
+WHERE NOT EXISTS (SELECT 1 FROM cryptocurrencies c WHERE c.symbol = t.symbol)
+ON CONFLICT (symbol) DO NOTHING`;
+
+/** Records CoinGecko ids that are new or changed; a null id never erases a known one. */
+export const UPDATE_COINGECKO_IDS = `
+UPDATE cryptocurrencies c
+SET coingecko_id = t.coingecko_id
+FROM unnest($1::text[], $2::text[]) AS t(symbol, coingecko_id)
+WHERE c.symbol = t.symbol
+  AND t.coingecko_id IS NOT NULL
+  AND c.coingecko_id IS DISTINCT FROM t.coingecko_id`;
+
+/** Upserts candles; returns one row per candle written, so a candle can never be dropped silently. */
+export const UPSERT_CANDLES = `
+INSERT INTO price_candles
+  (crypto_id, "interval", window_start, window_end, open, high, low, close, volume, trades, vwap, updated_at)
+SELECT c.id, t.iv, ${ts('t.ws')}, ${ts('t.we')}, t.o, t.h, t.l, t.c, t.v, t.n, t.vwap, now()
+FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[],
+            $8::float8[], $9::float8[], $10::integer[], $11::float8[])
+  AS t(symbol, iv, ws, we, o, h, l, c, v, n, vwap)
+JOIN cryptocurrencies c ON c.symbol = t.symbol
+ON CONFLICT (crypto_id, "interval", window_start) DO UPDATE SET
+  window_end = EXCLUDED.window_end,
+  open = EXCLUDED.open,
+  high = EXCLUDED.high,
+  low = EXCLUDED.low,
+  close = EXCLUDED.close,
+  volume = EXCLUDED.volume,
+  trades = EXCLUDED.trades,
+  vwap = EXCLUDED.vwap,
+  updated_at = EXCLUDED.updated_at
+RETURNING 1 AS written`;
+
+/**
+ * Inserts alerts that are new and queues exactly those in the outbox, in batch order. A replayed alert
+ * conflicts on its id, is not returned by `inserted`, and so adds no outbox entry.
+ */
+export const INSERT_ALERTS = `
+WITH input AS (
+  SELECT *
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::float8[], $7::float8[],
+              $8::bigint[], $9::text[])
+    WITH ORDINALITY AS t(id, symbol, iv, rule, ws, value, threshold, ts, payload, ord)
+), inserted AS (
+  INSERT INTO price_alerts (id, crypto_id, "interval", rule, window_start, value, threshold, ts)
+  SELECT i.id, c.id, i.iv, i.rule, ${ts('i.ws')}, i.value, i.threshold, ${ts('i.ts')}
+  FROM input i JOIN cryptocurrencies c ON c.symbol = i.symbol
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id
+)
+INSERT INTO alert_outbox (alert_id, payload)
+SELECT i.id, i.payload::jsonb
+FROM input i JOIN inserted USING (id)
+ORDER BY i.ord`;
+
+export const UPSERT_CHECKPOINTS = `
+INSERT INTO processor_checkpoints (group_id, partition, next_offset, state, updated_at)
+SELECT $1, t.partition, t.next_offset, t.state, now()
+FROM unnest($2::integer[], $3::bigint[], $4::text[]) AS t(partition, next_offset, state)
+ON CONFLICT (group_id, partition) DO UPDATE SET
+  next_offset = EXCLUDED.next_offset,
+  state = EXCLUDED.state,
+  updated_at = EXCLUDED.updated_at`;
+
+export const SELECT_CHECKPOINTS = `
+SELECT partition, next_offset, state
+FROM processor_checkpoints
+WHERE group_id = $1 AND partition = ANY($2::integer[])`;
+
+/** Candles of one symbol and interval with window_start in [$3, $4), oldest first. */
+export const SELECT_CANDLES = `
+SELECT c.symbol, p."interval", ${ms('p.window_start')} AS window_start, ${ms('p.window_end')} AS window_end,
+       p.open, p.high, p.low, p.close, p.volume, p.trades, p.vwap
+FROM price_candles p JOIN cryptocurrencies c ON c.id = p.crypto_id
+WHERE c.symbol = $1 AND p."interval" = $2
+  AND p.window_start >= ${ts('$3')} AND p.window_start < ${ts('$4')}
+ORDER BY p.window_start
+LIMIT $5`;
+
+/** Alerts of one symbol with ts ≥ $2, oldest first (ties by id in byte order, so pages are stable). */
+export const SELECT_ALERTS = `
+SELECT a.id, c.symbol, a."interval", a.rule, ${ms('a.window_start')} AS window_start, a.value, a.threshold,
+       ${ms('a.ts')} AS ts
+FROM price_alerts a JOIN cryptocurrencies c ON c.id = a.crypto_id
+WHERE c.symbol = $1 AND a.ts >= ${ts('$2')}
+ORDER BY a.ts, a.id COLLATE "C"
+LIMIT $3`;
+
+export const SELECT_SYMBOLS = `
+SELECT symbol, coingecko_id, ${ms('first_seen')} AS first_seen
+FROM cryptocurrencies
+ORDER BY symbol COLLATE "C"`;
+
+export const SELECT_PENDING_OUTBOX = `
+SELECT seq, payload
+FROM alert_outbox
+WHERE published_at IS NULL
+ORDER BY seq
+LIMIT $1`;
+
+export const MARK_PUBLISHED = `
+UPDATE alert_outbox
+SET published_at = now()
+WHERE seq = ANY($1::bigint[]) AND published_at IS NULL`;
+
+export const SELECT_ONE = 'SELECT 1 AS ok';
+
+/** Whether TimescaleDB is enabled (migration 2 then made price_candles a hypertable). */
+export const SELECT_TIMESCALEDB = `SELECT 1 AS enabled FROM pg_extension WHERE extname = 'timescaledb'`;

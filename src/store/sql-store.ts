@@ -1,0 +1,239 @@
+import type { Alert } from '../domain/alert.js';
+import type { Candle } from '../domain/candle.js';
+import type { Logger } from '../logger.js';
+import {
+  alertParams,
+  candleCount,
+  candleParams,
+  checkpointParams,
+  registrationParams,
+  symbolParams,
+} from './commit-params.js';
+import { migrate } from './migrate.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+import * as q from './queries.js';
+import {
+  type AlertRow,
+  type CandleRow,
+  type CheckpointRow,
+  type OutboxRow,
+  type SymbolRow,
+  alertFromRow,
+  candleFromRow,
+  checkpointFromRow,
+  outboxFromRow,
+  symbolFromRow,
+} from './rows.js';
+import type { SqlClient } from './sql-client.js';
+import { StoreError, storeError, storeUnavailable } from './store-errors.js';
+import type {
+  AlertQuery,
+  CandleQuery,
+  CommitBatch,
+  OutboxEntry,
+  PartitionCheckpoint,
+  Store,
+  SymbolInfo,
+} from './store.js';
+
+export interface SqlStoreOptions {
+  readonly kind: Store['kind'];
+  /** Opens the connection (or pool); called by start(). */
+  readonly connect: () => Promise<SqlClient>;
+  readonly logger: Logger;
+  /** Defaults to every migration of this version. */
+  readonly migrations?: readonly Migration[];
+}
+
+/** Range bounds used when a query leaves `from`, `since` or `to` out: the instants a tick may carry. */
+const MIN_MS = 0;
+const MAX_MS = 253_402_300_800_000;
+const clamp = (ms: number): number => Math.min(Math.max(ms, MIN_MS), MAX_MS);
+
+/**
+ * The Store over any SqlClient. Every method after close() (or before start()) rejects with
+ * TF_STORE_UNAVAILABLE; driver errors become TF_STORE_UNAVAILABLE when the database cannot be reached and
+ * TF_STORE_QUERY otherwise. Losing and regaining the database is logged once each, not per call.
+ */
+export class SqlStore implements Store {
+  readonly kind: Store['kind'];
+  readonly #options: SqlStoreOptions;
+  readonly #logger: Logger;
+  readonly #inflight = new Set<Promise<unknown>>();
+  #client: SqlClient | undefined;
+  #starting: Promise<void> | undefined;
+  #closed = false;
+  #down = false;
+
+  constructor(options: SqlStoreOptions) {
+    this.kind = options.kind;
+    this.#options = options;
+    this.#logger = options.logger;
+  }
+
+  start(): Promise<void> {
+    if (this.#closed) return Promise.reject(storeUnavailable('the store is closed'));
+    this.#starting ??= this.#open().catch((err: unknown) => {
+      this.#starting = undefined;
+      throw err;
+    });
+    return this.#starting;
+  }
+
+  async #open(): Promise<void> {
+    const started = performance.now();
+    const client = await this.#options.connect().catch((err: unknown) => {
+      throw err instanceof StoreError
+        ? err
+        : storeUnavailable(`cannot open the ${this.kind} database: ${String(err)}`, err);
+    });
+    try {
+      const applied = await migrate(client, this.#options.migrations ?? MIGRATIONS, this.#logger);
+      const timescaledb = (await client.query(q.SELECT_TIMESCALEDB)).length > 0;
+      if (this.#closed) throw storeUnavailable('the store was closed while starting');
+      this.#client = client;
+      const ms = Math.round(performance.now() - started);
+      this.#logger.info({ store: this.kind, ms, migrationsApplied: applied, timescaledb }, 'store started');
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      throw storeError('migrating the schema', err);
+    }
+  }
+
+  registerSymbols(symbols: readonly { symbol: string; coingeckoId: string | null }[]): Promise<void> {
+    if (symbols.length === 0) return this.#use('registering symbols', () => Promise.resolve());
+    const params = registrationParams(symbols);
+    return this.#use('registering symbols', (db) =>
+      db.transaction(async (tx) => {
+        await tx.query(q.INSERT_MISSING_SYMBOLS, params);
+        await tx.query(q.UPDATE_COINGECKO_IDS, params);
+      }),
+    );
+  }
+
+  async loadCheckpoints(
+    group: string,
+    partitions: readonly number[],
+  ): Promise<Map<number, PartitionCheckpoint>> {
+    const rows = await this.#use('loading checkpoints', (db) =>
+      db.query<CheckpointRow>(q.SELECT_CHECKPOINTS, [group, partitions]),
+    );
+    return new Map(rows.map((r) => [r.partition, checkpointFromRow(r)]));
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    if (batch.candles.length + batch.alerts.length + batch.checkpoints.length === 0) {
+      return this.#use('committing', () => Promise.resolve());
+    }
+    return this.#use('committing', (db) => db.transaction((tx) => writeBatch(tx, batch)));
+  }
+
+  async candles(query: CandleQuery): Promise<Candle[]> {
+    const params = [query.symbol, query.interval, clamp(query.from ?? MIN_MS), clamp(query.to ?? MAX_MS)];
+    const rows = await this.#use('reading candles', (db) =>
+      db.query<CandleRow>(q.SELECT_CANDLES, [...params, query.limit]),
+    );
+    return rows.map(candleFromRow);
+  }
+
+  async alerts(query: AlertQuery): Promise<Alert[]> {
+    const params = [query.symbol, clamp(query.since ?? MIN_MS), query.limit];
+    const rows = await this.#use('reading alerts', (db) => db.query<AlertRow>(q.SELECT_ALERTS, params));
+    return rows.map(alertFromRow);
+  }
+
+  async symbols(): Promise<SymbolInfo[]> {
+    const rows = await this.#use('reading symbols', (db) => db.query<SymbolRow>(q.SELECT_SYMBOLS));
+    return rows.map(symbolFromRow);
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.#use('reading the outbox', (db) =>
+      db.query<OutboxRow>(q.SELECT_PENDING_OUTBOX, [limit]),
+    );
+    return rows.map(outboxFromRow);
+  }
+
+  async markPublished(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return this.#use('marking published', () => Promise.resolve());
+    await this.#use('marking published', (db) => db.query(q.MARK_PUBLISHED, [seqs]));
+  }
+
+  async health(): Promise<void> {
+    await this.#use('health check', (db) => db.query(q.SELECT_ONE)).catch((err: unknown) => {
+      throw err instanceof StoreError && err.code === 'TF_STORE_UNAVAILABLE'
+        ? err
+        : storeUnavailable(`health check failed: ${String(err)}`, err);
+    });
+  }
+
+  /** Refuses new calls, waits for the ones running (a commit finishes or rolls back), then disconnects. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#starting?.catch(() => undefined);
+    await Promise.allSettled([...this.#inflight]);
+    const client = this.#client;
+    this.#client = undefined;
+    if (client === undefined) return;
+    try {
+      await client.close();
+      this.#logger.info({ store: this.kind }, 'store closed');
+    } catch (err) {
+      this.#logger.warn({ store: this.kind, err }, 'store did not close cleanly');
+    }
+  }
+
+  /** Runs `fn` on the open client, tracking it for close() and translating its errors. */
+  #use<T>(operation: string, fn: (db: SqlClient) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (this.#closed || client === undefined) {
+      return Promise.reject(
+        storeUnavailable(this.#closed ? 'the store is closed' : 'the store is not started'),
+      );
+    }
+    const run = fn(client).then(
+      (result) => {
+        this.#markUp();
+        return result;
+      },
+      (err: unknown) => {
+        throw this.#markDown(storeError(operation, err));
+      },
+    );
+    this.#inflight.add(run);
+    void run.finally(() => this.#inflight.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  #markUp(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.#logger.info({ store: this.kind }, 'store reachable again');
+  }
+
+  #markDown(err: StoreError): StoreError {
+    if (err.code === 'TF_STORE_UNAVAILABLE' && !this.#down) {
+      this.#down = true;
+      this.#logger.error({ store: this.kind, err }, 'store unreachable');
+    }
+    return err;
+  }
+}
+
+/** The body of a commit transaction: symbols first, so candles and alerts can refer to them. */
+async function writeBatch(tx: SqlClient, batch: CommitBatch): Promise<void> {
+  const symbols = symbolParams(batch);
+  if ((symbols[0] as unknown[]).length > 0) await tx.query(q.INSERT_MISSING_SYMBOLS, symbols);
+  if (batch.candles.length > 0) {
+    const params = candleParams(batch.candles);
+    const written = await tx.query(q.UPSERT_CANDLES, params);
+    if (written.length !== candleCount(params)) {
+      throw new Error(`wrote ${written.length} of ${candleCount(params)} candles; rolled back`);
+    }
+  }
+  if (batch.alerts.length > 0) await tx.query(q.INSERT_ALERTS, alertParams(batch.alerts));
+  if (batch.checkpoints.length > 0) {
+    await tx.query(q.UPSERT_CHECKPOINTS, checkpointParams(batch.group, batch.checkpoints));
+  }
+}

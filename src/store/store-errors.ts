@@ -1,0 +1,74 @@
+import { TickflowError } from '../errors.js';
+
+/**
+ * Codes the store raises; part of the contract. TF_STORE_UNAVAILABLE (retriable, HTTP 503): the database
+ * cannot be reached or the store is closed. TF_STORE_QUERY (500): a statement failed. TF_STORE_LOCKED (503):
+ * another process holds the embedded store's directory.
+ */
+export type StoreErrorCode = 'TF_STORE_UNAVAILABLE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED';
+
+export class StoreError extends TickflowError {
+  declare readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options: { retriable: boolean; cause?: unknown }) {
+    super(code, message, {
+      retriable: options.retriable,
+      cause: options.cause,
+      statusCode: code === 'TF_STORE_QUERY' ? 500 : 503,
+    });
+    this.name = 'StoreError';
+  }
+}
+
+export const storeUnavailable = (reason: string, cause?: unknown): StoreError =>
+  new StoreError('TF_STORE_UNAVAILABLE', `store unavailable: ${reason}`, { retriable: true, cause });
+
+/** Node socket errors that mean the server cannot be reached. */
+const NETWORK_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs meaning the server is unreachable or cannot serve now: connection exceptions (08), too many
+ * connections, shutting down or starting up, out of disk or memory.
+ */
+const isUnavailableState = (state: string): boolean =>
+  state.startsWith('08') || ['53000', '53100', '53200', '53300', '57P01', '57P02', '57P03'].includes(state);
+
+/** Serialization failures and deadlocks (class 40) succeed when the transaction is tried again. */
+const isRetriableState = (state: string): boolean => state.startsWith('40');
+
+const codeOf = (err: unknown): string =>
+  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Driver messages (PGlite, node-postgres) that mean the database is closed or its connection is gone. */
+const CLOSED_MESSAGE =
+  /PGlite is clos|Connection terminated|Client has encountered a connection error|not queryable/i;
+
+/** Wraps a driver error in a StoreError; a StoreError passes through unchanged. */
+export function storeError(operation: string, err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = codeOf(err);
+  const message = messageOf(err);
+  if (NETWORK_ERRNOS.has(code) || isUnavailableState(code) || CLOSED_MESSAGE.test(message)) {
+    return storeUnavailable(`${operation}: ${message}`, err);
+  }
+  return new StoreError(
+    'TF_STORE_QUERY',
+    `${operation} failed: ${message}${code === '' ? '' : ` (${code})`}`,
+    {
+      retriable: isRetriableState(code),
+      cause: err,
+    },
+  );
+}
