@@ -1,0 +1,29 @@
+import type { Cache } from '../cache/cache.js';
+import type { Settings } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { HealthReport } from './health.js';
+import type { WsHubOptions } from './ws-hub.js';
+
+export interface ApiOptions {
+  /** A request not answered within this long gets 503 (Fastify's handlerTimeout). Default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** `GET /health` reports `down` when the health function takes longer. Default 3 s. */
+  readonly healthTimeoutMs?: number;
+  /** Largest inbound WebSocket message; a bigger one closes the socket with 1009. Default 4 KiB. */
+  readonly wsMaxPayload?: number;
+  readonly wsHub?: Partial<WsHubOptions>;
+}
+
+/** Everything the API needs; the CLI wires the adapters. */
+export interface ApiDeps {
+  readonly store: Store;
+  readonly cache: Cache;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** Overall and per-component status, built by the pipeline. */
+  readonly health: () => Promise<HealthReport>;
+  /** Served at `/`; a minimal live page when absent. */
+  readonly dashboardHtml?: string;
+  readonly options?: ApiOptions;
+}

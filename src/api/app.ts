@@ -1,0 +1,104 @@
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { ApiDeps } from './api-deps.js';
+import { originMatcher } from './cors-origins.js';
+import { installErrorHandlers } from './error-handler.js';
+import { installFiniteNumberGuard } from './finite-params.js';
+import { registerDocs, registerOpenApi } from './openapi.js';
+import { requestIdFrom } from './request-id.js';
+import { installRequestHooks } from './request-hooks.js';
+import type { RouteContext } from './route-context.js';
+import { alertsRoute } from './routes/alerts.js';
+import { healthRoute } from './routes/health.js';
+import { historicalRoute } from './routes/historical.js';
+import { latestRoute } from './routes/latest.js';
+import { rootRoute } from './routes/root.js';
+import { symbolsRoute } from './routes/symbols.js';
+import { wsPricesRoute } from './routes/ws-prices.js';
+import { SymbolDirectory } from './symbol-directory.js';
+import { DEFAULT_WS_HUB_OPTIONS, WsHub } from './ws-hub.js';
+
+export type { ApiDeps, ApiOptions } from './api-deps.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The WebSocket fan-out; `stats()` feeds metrics. */
+    wsHub: WsHub;
+  }
+}
+
+const OPEN = 1;
+const ROUTES = [
+  latestRoute,
+  historicalRoute,
+  alertsRoute,
+  symbolsRoute,
+  healthRoute,
+  rootRoute,
+  wsPricesRoute,
+];
+
+/** Registers @fastify/websocket so that app close closes every client through the hub. */
+async function registerWebsocket(app: FastifyInstance, hub: WsHub, maxPayload: number): Promise<void> {
+  await app.register(websocket, {
+    options: { maxPayload },
+    preClose(done) {
+      void hub.close().finally(() => {
+        app.websocketServer.close(() => {
+          done();
+        });
+      });
+    },
+    errorHandler(error, socket, request) {
+      request.log.debug({ err: error }, 'websocket error');
+      if (socket.readyState === OPEN) socket.close(1011, 'internal error');
+    },
+  });
+}
+
+/**
+ * Builds the REST + WebSocket API without listening: the caller calls `listen`, tests call `inject`.
+ * `close()` closes every WebSocket client and the hub's cache subscription.
+ */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const options = deps.options ?? {};
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    return503OnClosing: false,
+    logController: new LogController({ disableRequestLogging: true }),
+    handlerTimeout: options.requestTimeoutMs ?? 10_000,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const hub = new WsHub(deps.cache, deps.logger.child({ component: 'ws-hub' }), {
+    ...DEFAULT_WS_HUB_OPTIONS,
+    ...options.wsHub,
+  });
+  app.decorate('wsHub', hub);
+  installErrorHandlers(app);
+  installFiniteNumberGuard(app);
+  installRequestHooks(app);
+  const allowed = originMatcher(deps.settings.corsOrigins);
+  await app.register(cors, {
+    origin: (origin, cb) => {
+      cb(null, origin === undefined || allowed(origin));
+    },
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    exposedHeaders: ['X-Request-ID', 'Retry-After'],
+  });
+  await registerOpenApi(app);
+  await registerWebsocket(app, hub, options.wsMaxPayload ?? 4096);
+  const ctx: RouteContext = {
+    deps,
+    symbols: new SymbolDirectory(deps.settings.symbols, deps.store),
+    hub,
+    healthTimeoutMs: options.healthTimeoutMs ?? 3_000,
+  };
+  for (const route of ROUTES) route(app, ctx);
+  await registerDocs(app);
+  app.addHook('onReady', () => hub.start());
+  return app;
+}

@@ -1,0 +1,11 @@
+import type { ApiDeps } from './api-deps.js';
+import type { SymbolDirectory } from './symbol-directory.js';
+import type { WsHub } from './ws-hub.js';
+
+/** What every route module receives. */
+export interface RouteContext {
+  readonly deps: ApiDeps;
+  readonly symbols: SymbolDirectory;
+  readonly hub: WsHub;
+  readonly healthTimeoutMs: number;
+}

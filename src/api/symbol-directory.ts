@@ -1,0 +1,37 @@
+import type { Store } from '../store/store.js';
+
+/**
+ * Which symbols the API knows: the configured ones (answered from memory, so the hot path never touches
+ * the store) and any the store has seen.
+ */
+export class SymbolDirectory {
+  readonly #configured: ReadonlySet<string>;
+  readonly #order: readonly string[];
+  readonly #store: Store;
+
+  constructor(configured: readonly string[], store: Store) {
+    this.#order = configured;
+    this.#configured = new Set(configured);
+    this.#store = store;
+  }
+
+  isConfigured(symbol: string): boolean {
+    return this.#configured.has(symbol);
+  }
+
+  /** True for a configured symbol without a store query; otherwise asks the store (which may throw). */
+  async isKnown(symbol: string): Promise<boolean> {
+    if (this.#configured.has(symbol)) return true;
+    const stored = await this.#store.symbols();
+    return stored.some((s) => s.symbol === symbol);
+  }
+
+  /** Configured symbols in their configured order, then the store's others, sorted. */
+  async all(): Promise<string[]> {
+    const extra = (await this.#store.symbols())
+      .map((s) => s.symbol)
+      .filter((s) => !this.#configured.has(s))
+      .sort();
+    return [...this.#order, ...new Set(extra)];
+  }
+}

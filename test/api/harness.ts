@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps, ApiOptions } from '../../src/api/api-deps.js';
+import { buildApp } from '../../src/api/app.js';
+import type { HealthReport } from '../../src/api/health.js';
+import type { LatestPrice } from '../../src/cache/cache.js';
+import { MemoryCache } from '../../src/cache/memory-cache.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type Alert, alertId } from '../../src/domain/alert.js';
+import type { Candle } from '../../src/domain/candle.js';
+import { epochMs } from '../../src/domain/time.js';
+import { silentLogger } from '../../src/logger.js';
+import { createPgliteStore } from '../../src/store/pglite-store.js';
+import type { Store } from '../../src/store/store.js';
+
+/** A minute-aligned instant in November 2023. */
+export const T0 = 1_699_999_200_000;
+export const MIN = 60_000;
+
+export interface Api {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly cache: MemoryCache;
+  /** What the app was built from, to build variants over the same store and cache. */
+  readonly deps: ApiDeps;
+  /** Sets what the health function returns (or throws, or a promise that never settles). */
+  setHealth(fn: () => Promise<HealthReport>): void;
+  close(): Promise<void>;
+}
+
+export interface ApiSetup {
+  /** Setting flags, e.g. `{ symbols: 'BTC,ETH', 'cors-origins': 'http://localhost' }`. */
+  readonly flags?: Readonly<Record<string, string>>;
+  readonly dashboardHtml?: string;
+  readonly options?: ApiOptions;
+}
+
+export const OK_HEALTH: HealthReport = {
+  status: 'ok',
+  components: { store: { status: 'up', required: true }, cache: { status: 'up', required: false } },
+};
+
+/** The real API over a real PGlite store in a temp dir and a real in-memory cache, made ready. */
+export async function startApi(setup: ApiSetup = {}): Promise<Api> {
+  const dir = await mkdtemp(join(tmpdir(), 'tickflow-api-'));
+  const logger = silentLogger();
+  const store = createPgliteStore(dir, logger);
+  await store.start();
+  const cache = new MemoryCache();
+  await cache.start();
+  const { settings } = loadConfig({ env: {}, flags: { symbols: 'BTC,ETH', ...setup.flags } });
+  let health = (): Promise<HealthReport> => Promise.resolve(OK_HEALTH);
+  const deps: ApiDeps = {
+    store,
+    cache,
+    settings,
+    logger,
+    health: () => health(),
+    ...(setup.dashboardHtml === undefined ? {} : { dashboardHtml: setup.dashboardHtml }),
+    ...(setup.options === undefined ? {} : { options: setup.options }),
+  };
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    store,
+    cache,
+    deps,
+    setHealth: (fn) => (health = fn),
+    close: async () => {
+      await app.close();
+      await cache.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type CandleFields = Partial<Omit<Candle, 'windowStart' | 'windowEnd'>> & {
+  readonly symbol: string;
+  readonly windowStart: number;
+  readonly windowEnd?: number;
+};
+type AlertFields = Partial<Omit<Alert, 'windowStart' | 'ts'>> & {
+  readonly symbol: string;
+  readonly ts: number;
+  readonly windowStart?: number;
+};
+
+export const candle = (fields: CandleFields): Candle => ({
+  interval: '1m',
+  open: 100,
+  high: 110,
+  low: 90,
+  close: 105,
+  volume: 2,
+  trades: 3,
+  vwap: 101.5,
+  closed: true,
+  ...fields,
+  windowStart: epochMs(fields.windowStart),
+  windowEnd: epochMs(fields.windowEnd ?? fields.windowStart + MIN),
+});
+
+export const alert = (fields: AlertFields): Alert => {
+  const interval = fields.interval ?? '1m';
+  const rule = fields.rule ?? 'price_spike';
+  const windowStart = epochMs(fields.windowStart ?? fields.ts - MIN);
+  return {
+    id: alertId(fields.symbol, interval, rule, windowStart),
+    interval,
+    rule,
+    value: 0.07,
+    threshold: 0.05,
+    ...fields,
+    windowStart,
+    ts: epochMs(fields.ts),
+  };
+};
+
+/** Writes candles and alerts the way the processor does: one `store.commit`. */
+export const commit = (
+  store: Store,
+  candles: readonly Candle[],
+  alerts: readonly Alert[] = [],
+): Promise<void> => store.commit({ group: 'tickflow-processor', checkpoints: [], candles, alerts });
+
+export const latest = (symbol: string, price: number, fields: Partial<LatestPrice> = {}): LatestPrice => ({
+  symbol,
+  price,
+  ts: T0,
+  source: 'coingecko',
+  change_24h: -1.25,
+  volume_24h: 1e9,
+  stale: false,
+  ...fields,
+});
+
+/** The error body every failure answers with. */
+export interface ErrorJson {
+  readonly error: { readonly code: string; readonly message: string; readonly statusCode: number };
+}
+
+/** Polls `condition` every 5 ms until it holds or `timeoutMs` passes; returns whether it held. */
+export async function until(condition: () => boolean, timeoutMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}
