@@ -1,0 +1,144 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { type Tick, validateTick } from '../domain/tick.js';
+import { epochMs } from '../domain/time.js';
+import { readLines } from '../io/read-lines.js';
+import type { Logger } from '../logger.js';
+import type { Source, SourceStatus, TickSink } from './source.js';
+import { errorMessage } from './source-error.js';
+import { StatusTracker } from './source-status.js';
+
+export interface FileSourceOptions {
+  /** A JSONL tick file, in the line format of `tickflow replay`. */
+  readonly path: string;
+  readonly logger: Logger;
+  /** Receipt time of lines without `received_at`. */
+  readonly clock?: () => number;
+  /** Ticks per sink call (default 1000). */
+  readonly batchSize?: number;
+  /** Invalid lines logged one by one before the rest are only counted (default 100). */
+  readonly logLimit?: number;
+}
+
+/**
+ * Replays a JSONL tick file into the sink in batches. Each line is validated as `tickflow replay` does; an
+ * invalid line is counted as rejected and logged with its line number. At the end of the file the state is
+ * `stopped` and `done` resolves; a file that cannot be read leaves the state `down` with the error.
+ */
+export class FileSource implements Source {
+  readonly name = 'file';
+  /** Resolves when the whole file has been handed to the sink, or reading stopped (close, error). */
+  readonly done: Promise<void>;
+  private readonly tracker = new StatusTracker('file');
+  private readonly controller = new AbortController();
+  private readonly clock: () => number;
+  private finish: () => void = () => undefined;
+  private started = false;
+  private lines = 0;
+  private ticks = 0;
+
+  constructor(private readonly options: FileSourceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  start(sink: TickSink): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      void this.run(sink).finally(this.finish);
+    }
+    return Promise.resolve();
+  }
+
+  status(): SourceStatus {
+    return this.tracker.snapshot();
+  }
+
+  async close(): Promise<void> {
+    this.controller.abort();
+    if (this.started) await this.done;
+    this.tracker.stopped();
+  }
+
+  private async run(sink: TickSink): Promise<void> {
+    const { path, logger } = this.options;
+    let input: Readable;
+    try {
+      input = await open(path);
+    } catch (err) {
+      this.tracker.down(`cannot read ${path}: ${errorMessage(err)}`);
+      logger.error({ path, err: errorMessage(err) }, 'file source cannot read its input');
+      return;
+    }
+    try {
+      await this.replay(input, sink);
+      logger.info(
+        { path, lines: this.lines, ticks: this.ticks, invalid: this.tracker.snapshot().rejected },
+        'file replayed',
+      );
+      this.tracker.stopped();
+    } catch (err) {
+      this.tracker.down(`${path} line ${this.lines + 1}: ${errorMessage(err)}`);
+      logger.error({ path, line: this.lines + 1, err: errorMessage(err) }, 'file source stopped');
+    } finally {
+      input.destroy();
+    }
+  }
+
+  private async replay(input: Readable, sink: TickSink): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1000;
+    let batch: Tick[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const ticks = batch;
+      batch = [];
+      await sink(ticks);
+      this.ticks += ticks.length;
+      this.tracker.succeeded(this.clock());
+    };
+    for await (const { line, lineNo } of readLines(input)) {
+      if (this.controller.signal.aborted) break;
+      this.lines = lineNo;
+      if (line.trim() === '') continue;
+      const tick = this.parse(line, lineNo);
+      if (tick === null) continue;
+      batch.push(tick);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  }
+
+  private parse(line: string, lineNo: number): Tick | null {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (err) {
+      this.invalid(lineNo, `not valid JSON (${errorMessage(err)})`);
+      return null;
+    }
+    const result = validateTick(raw, epochMs(this.clock()));
+    if (result.ok) return result.tick;
+    this.invalid(lineNo, `${result.field}: ${result.reason}`);
+    return null;
+  }
+
+  private invalid(lineNo: number, reason: string): void {
+    this.tracker.reject();
+    this.tracker.noteError(`line ${lineNo}: ${reason}`);
+    const count = this.tracker.snapshot().rejected;
+    const limit = this.options.logLimit ?? 100;
+    if (count <= limit)
+      this.options.logger.warn({ path: this.options.path, line: lineNo, reason }, 'invalid tick line');
+    if (count === limit) this.options.logger.warn({ limit }, 'further invalid lines are counted, not logged');
+  }
+}
+
+/** Opens the file and waits until it is readable, so a missing file fails here. */
+async function open(path: string): Promise<Readable> {
+  const stream = createReadStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('readable', resolve);
+    stream.once('error', reject);
+  });
+  return stream;
+}

@@ -1,0 +1,91 @@
+import { parseRetryAfter } from './backoff.js';
+import { SourceError, errorMessage, redactUrl, unavailable } from './source-error.js';
+
+export interface GetJsonOptions {
+  /** Who answers, for messages: `CoinGecko`, `Coinbase REST`. */
+  readonly label: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** The source's close signal; aborting it rejects with its reason, not a SourceError. */
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  /** Statuses besides 429 and 5xx that mean "wait and retry" (Binance's 418 ban); none by default. */
+  readonly retryStatuses?: readonly number[];
+  /** What to check, appended to the message of a configuration error (a 4xx other than 429). */
+  readonly configHint?: (status: number) => string;
+}
+
+export interface JsonResponse {
+  readonly body: unknown;
+  readonly headers: Headers;
+}
+
+const SNIPPET = 200;
+
+async function readSnippet(res: Response): Promise<string> {
+  try {
+    const text = (await res.text()).replace(/\s+/g, ' ').trim();
+    return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
+  } catch {
+    return '';
+  }
+}
+
+function failedFetch(err: unknown, url: string, options: GetJsonOptions): SourceError {
+  if (err instanceof Error && err.name === 'TimeoutError') {
+    return unavailable(`${options.label} did not answer within ${options.timeoutMs} ms (GET ${url})`, {
+      cause: err,
+    });
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return unavailable(`${options.label} is unreachable (GET ${url}): ${errorMessage(err)}${cause}`, {
+    cause: err,
+  });
+}
+
+async function statusError(res: Response, url: string, options: GetJsonOptions): Promise<SourceError> {
+  const status = `${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`;
+  const body = await readSnippet(res);
+  const said = body === '' ? '' : `: ${body}`;
+  if (res.status === 429 || res.status >= 500 || options.retryStatuses?.includes(res.status) === true) {
+    return unavailable(`${options.label} answered ${status} for GET ${url}${said}`, {
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), options.now()) ?? null,
+    });
+  }
+  const hint = options.configHint === undefined ? '' : `; ${options.configHint(res.status)}`;
+  return new SourceError(
+    'TF_SOURCE_CONFIG',
+    `${options.label} answered ${status} for GET ${url}${said}${hint}`,
+    { retriable: false },
+  );
+}
+
+/**
+ * GET a JSON document with a timeout. Classifies every failure as a SourceError: 429, 5xx, timeouts and
+ * network errors are retriable (with the server's Retry-After); any other non-2xx is a configuration error;
+ * a 2xx that is not JSON is a payload error. The URL in messages never shows credentials.
+ */
+export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
+  const shown = redactUrl(url);
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, {
+      headers: { accept: 'application/json', ...options.headers },
+      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+    });
+    if (!res.ok) throw await statusError(res, shown, options);
+    text = await res.text();
+  } catch (err) {
+    options.signal.throwIfAborted();
+    throw err instanceof SourceError ? err : failedFetch(err, shown, options);
+  }
+  try {
+    return { body: JSON.parse(text) as unknown, headers: res.headers };
+  } catch (err) {
+    throw new SourceError('TF_SOURCE_PAYLOAD', `${options.label} answered GET ${shown} with invalid JSON`, {
+      retriable: false,
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { WebSocket, type RawData } from 'ws';
+import { parseRetryAfter } from './backoff.js';
+import { SourceError, errorMessage, redactUrl, unavailable } from './source-error.js';
+
+export interface OpenOptions {
+  readonly label: string;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  /** Statuses besides 429 and 5xx that mean "wait and retry". */
+  readonly retryStatuses?: readonly number[];
+}
+
+function handshakeError(
+  status: number,
+  retryAfter: string | undefined,
+  url: string,
+  options: OpenOptions,
+): SourceError {
+  const message = `${options.label} answered ${status} to the WebSocket handshake (${url})`;
+  if (status === 429 || status >= 500 || options.retryStatuses?.includes(status) === true) {
+    return unavailable(message, { retryAfterMs: parseRetryAfter(retryAfter, options.now()) ?? null });
+  }
+  return new SourceError('TF_SOURCE_CONFIG', `${message}: check the WebSocket URL`, { retriable: false });
+}
+
+/**
+ * Opens a WebSocket and resolves once it is open. `onOpen` runs inside the `open` event, before any message
+ * can be emitted, so it can attach listeners without missing the first messages. Every failure rejects with
+ * a SourceError (a refused handshake keeps its status and Retry-After); aborting `signal` rejects with the
+ * abort reason.
+ */
+export function openWebSocket<T>(
+  url: string,
+  options: OpenOptions,
+  onOpen: (ws: WebSocket) => T,
+): Promise<T> {
+  const shown = redactUrl(url);
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { handshakeTimeout: options.timeoutMs });
+    let failure: SourceError | null = null;
+    const onAbort = (): void => {
+      ws.terminate();
+    };
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    ws.on('unexpected-response', (_req, res) => {
+      const header = res.headers['retry-after'];
+      failure = handshakeError(res.statusCode ?? 0, header, shown, options);
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', (err) => {
+      failure ??= unavailable(`${options.label} WebSocket failed (${shown}): ${errorMessage(err)}`, {
+        cause: err,
+      });
+    });
+    ws.once('open', () => {
+      options.signal.removeEventListener('abort', onAbort);
+      ws.removeAllListeners('close');
+      const opened = onOpen(ws);
+      resolve(opened);
+    });
+    ws.once('close', () => {
+      options.signal.removeEventListener('abort', onAbort);
+      if (options.signal.aborted) reject(abortReason(options.signal));
+      else reject(failure ?? unavailable(`${options.label} closed the connection (${shown})`));
+    });
+  });
+}
+
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new Error('aborted', { cause: signal.reason });
+
+export function messageText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/logger.js';
+import { createSources } from '../../src/sources/create-sources.js';
+
+describe('createSources', () => {
+  test('builds the sources named in the settings, in order', async () => {
+    const { settings } = loadConfig({
+      env: {},
+      flags: { sources: 'simulated,coingecko,coinbase,binance,file', 'file-input': '/tmp/x.jsonl' },
+    });
+    const sources = createSources(settings, silentLogger(), () => 0);
+    assert.deepEqual(
+      sources.map((s) => s.name),
+      ['simulated', 'coingecko', 'coinbase', 'binance', 'file'],
+    );
+    assert.ok(sources.every((s) => s.status().state === 'starting'));
+    await Promise.all(sources.map((s) => s.close()));
+  });
+
+  test('the file source without a file is a configuration error', () => {
+    const { settings } = loadConfig({ env: {}, flags: { sources: 'file' } });
+    assert.throws(() => createSources(settings, silentLogger()), {
+      code: 'TF_SOURCE_CONFIG',
+      message: /TICKFLOW_FILE_INPUT/,
+    });
+  });
+});
