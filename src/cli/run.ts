@@ -1,4 +1,6 @@
+import { ingestCommand, processCommand, serveCommand, startCommand } from './commands.js';
 import { replayCommand, type CommandIo } from './replay.js';
+import { runService, type ServiceSpec } from './service.js';
 
 const USAGE = `usage: tickflow <command> [options]
 
@@ -11,18 +13,18 @@ commands:
 
 Run "tickflow <command> --help" for a command's options and settings.`;
 
-/** Commands whose parts are being built; they say so rather than fail. */
-const NOT_BUILT = new Set(['start', 'ingest', 'process', 'serve']);
+const SERVICES: Readonly<Record<string, ServiceSpec>> = {
+  start: startCommand,
+  ingest: ingestCommand,
+  process: processCommand,
+  serve: serveCommand,
+};
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'replay') return replayCommand(rest, io);
-  if (command !== undefined && NOT_BUILT.has(command)) {
-    io.stdout.write(
-      `tickflow ${command}: not built yet. The processor and "tickflow replay" are ready; see README.md.\n`,
-    );
-    return 0;
-  }
+  const service = command === undefined ? undefined : SERVICES[command];
+  if (service !== undefined) return runService(service, rest, io);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     io.stdout.write(`${USAGE}\n`);
     return 0;

@@ -61,7 +61,18 @@ export function harness(options: HarnessOptions = {}): Harness {
       late: (l) => late.push(l),
     },
   );
-  return { op, candles, updates, alerts, late, feed: (...ticks) => { ticks.forEach((t) => { op.process(t); }); } };
+  return {
+    op,
+    candles,
+    updates,
+    alerts,
+    late,
+    feed: (...ticks) => {
+      ticks.forEach((t) => {
+        op.process(t);
+      });
+    },
+  };
 }
 
 /** An instant aligned to every default window size (a multiple of 15 minutes). */

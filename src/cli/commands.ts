@@ -1,0 +1,78 @@
+import { createAdapters } from './adapters.js';
+import { Parts } from './parts.js';
+import type { ServiceSpec } from './service.js';
+
+const describeSources = (sources: readonly string[], symbols: readonly string[]): string =>
+  `sources ${sources.join(',')} for ${symbols.join(',')}`;
+
+/** `tickflow start`: everything in one process. */
+export const startCommand: ServiceSpec = {
+  command: 'start',
+  summary:
+    'Runs the whole pipeline in one process: sources, log, processor, store, cache, API and dashboard.',
+  build: async (ctx) => {
+    const adapters = await createAdapters(ctx.config, ctx.logger);
+    const p = new Parts(ctx, adapters);
+    const { settings } = ctx.config;
+    return {
+      parts: [
+        p.store(),
+        p.log(),
+        p.cache(),
+        p.processor(),
+        p.alertRelay(),
+        p.api(p.probes(['log', 'store', 'cache'])),
+        p.ingest(),
+      ],
+      banner: () =>
+        `tickflow: dashboard at ${p.url()} · log ${adapters.describe.log} · store ${adapters.describe.store} · ` +
+        `cache ${adapters.describe.cache} · ${describeSources(settings.sources, settings.symbols)}`,
+    };
+  },
+};
+
+/** `tickflow ingest`: the sources, appending to the log. */
+export const ingestCommand: ServiceSpec = {
+  command: 'ingest',
+  summary: 'Runs the sources and appends their ticks to the log.',
+  build: async (ctx) => {
+    const adapters = await createAdapters(ctx.config, ctx.logger);
+    const p = new Parts(ctx, adapters);
+    const { settings } = ctx.config;
+    return {
+      parts: [p.log(), p.ingest()],
+      banner: () =>
+        `tickflow ingest: log ${adapters.describe.log} · ${describeSources(settings.sources, settings.symbols)}`,
+    };
+  },
+};
+
+/** `tickflow process`: the stream processor and the alert relay. */
+export const processCommand: ServiceSpec = {
+  command: 'process',
+  summary: 'Runs the stream processor on the log, writing candles and alerts to the store and the cache.',
+  build: async (ctx) => {
+    const adapters = await createAdapters(ctx.config, ctx.logger);
+    const p = new Parts(ctx, adapters);
+    return {
+      parts: [p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],
+      banner: () =>
+        `tickflow process: log ${adapters.describe.log} · store ${adapters.describe.store} · cache ${adapters.describe.cache}`,
+    };
+  },
+};
+
+/** `tickflow serve`: the REST + WebSocket API and the dashboard. */
+export const serveCommand: ServiceSpec = {
+  command: 'serve',
+  summary: 'Runs the REST + WebSocket API and the dashboard.',
+  build: async (ctx) => {
+    const adapters = await createAdapters(ctx.config, ctx.logger);
+    const p = new Parts(ctx, adapters);
+    return {
+      parts: [p.store(), p.cache(), p.api(p.probes(['store', 'cache']))],
+      banner: () =>
+        `tickflow serve: API at ${p.url()} · store ${adapters.describe.store} · cache ${adapters.describe.cache}`,
+    };
+  },
+};

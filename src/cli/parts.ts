@@ -1,0 +1,136 @@
+import { buildApp } from '../api/app.js';
+import type { FastifyInstance } from 'fastify';
+import { ensureTopics } from '../pipeline/topics.js';
+import { checkHealth, type Probe } from '../pipeline/health-check.js';
+import { AlertRelay } from '../pipeline/alert-relay.js';
+import { Ingestor } from '../pipeline/ingestor.js';
+import { ProcessorRunner } from '../pipeline/processor-runner.js';
+import { createSources } from '../sources/create-sources.js';
+import type { Adapters } from './adapters.js';
+import type { Part, ServiceContext } from './service.js';
+
+/** The parts a command runs, built lazily from the adapters so each command takes only what it needs. */
+export class Parts {
+  ingestor: Ingestor | null = null;
+  runner: ProcessorRunner | null = null;
+  private app: FastifyInstance | null = null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly adapters: Adapters,
+  ) {}
+
+  store(): Part {
+    const { store } = this.adapters;
+    return { name: 'store', start: () => store.start(), close: () => store.close() };
+  }
+
+  log(): Part {
+    const { log } = this.adapters;
+    return {
+      name: 'log',
+      start: async () => {
+        await log.start();
+        await ensureTopics(log);
+      },
+      close: () => log.close(),
+    };
+  }
+
+  cache(): Part {
+    const { cache } = this.adapters;
+    return { name: 'cache', start: () => cache.start(), close: () => cache.close() };
+  }
+
+  processor(): Part {
+    const { log, store, cache } = this.adapters;
+    const { config, logger, clock } = this.ctx;
+    const runner = new ProcessorRunner({
+      log,
+      store,
+      cache,
+      config,
+      logger: logger.child({ component: 'processor' }),
+      clock,
+    });
+    this.runner = runner;
+    const symbols = config.settings.symbols.map((symbol) => ({
+      symbol,
+      coingeckoId: config.settings.coingeckoIds[symbol] ?? symbol.toLowerCase(),
+    }));
+    return {
+      name: 'processor',
+      start: async () => {
+        await store.registerSymbols(symbols);
+        await runner.start();
+      },
+      close: () => runner.close(),
+    };
+  }
+
+  alertRelay(): Part {
+    const relay = new AlertRelay(
+      this.adapters.log,
+      this.adapters.store,
+      this.ctx.logger.child({ component: 'alert-relay' }),
+    );
+    return { name: 'alert-relay', start: () => relay.start(), close: () => relay.close() };
+  }
+
+  ingest(): Part {
+    const { settings } = this.ctx.config;
+    const logger = this.ctx.logger.child({ component: 'ingest' });
+    const sources = createSources(settings, logger, this.ctx.clock);
+    const ingestor = new Ingestor(this.adapters.log, sources, settings.symbols, logger, this.ctx.clock);
+    this.ingestor = ingestor;
+    return {
+      name: 'ingest',
+      start: () => ingestor.start(),
+      close: () => ingestor.close(),
+    };
+  }
+
+  api(probes: readonly Probe[]): Part {
+    const { store, cache } = this.adapters;
+    const { settings } = this.ctx.config;
+    return {
+      name: 'api',
+      start: async () => {
+        const app = await buildApp({
+          store,
+          cache,
+          settings,
+          logger: this.ctx.logger.child({ component: 'api' }),
+          health: () => checkHealth(probes, this.ingestor?.statuses() ?? []),
+        });
+        this.app = app;
+        await app.listen({ host: settings.host, port: settings.port });
+      },
+      close: async () => {
+        await this.app?.close();
+      },
+    };
+  }
+
+  /** The address the API listens on, once it does. */
+  url(): string {
+    const address = this.app?.server.address();
+    const { host, port } = this.ctx.config.settings;
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  }
+
+  probes(which: readonly ('log' | 'store' | 'cache')[]): Probe[] {
+    const required = { log: true, store: true, cache: false };
+    const probes: Probe[] = which.map((name) => ({
+      name,
+      required: required[name],
+      check: () => this.adapters[name].health(),
+    }));
+    const runner = this.runner;
+    if (runner !== null) {
+      probes.push({ name: 'processor', required: false, check: async () => `lag ${await runner.lag()}` });
+    }
+    return probes;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Config } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { type CommandOption, helpText, parseCommandArgs } from './args.js';
+import type { CommandIo } from './replay.js';
+
+/** A long-running part: started in order, closed in reverse order. */
+export interface Part {
+  readonly name: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+export interface ServiceSpec {
+  readonly command: string;
+  readonly summary: string;
+  /** Builds the parts, in start order, and the one line printed once they all run. */
+  build(ctx: ServiceContext): Promise<{ parts: Part[]; banner: () => string }>;
+}
+
+const NO_OPTIONS: readonly CommandOption[] = [];
+
+/**
+ * Runs a service command: validates the config once, starts the parts in order, prints one line saying
+ * what runs where, and on SIGINT or SIGTERM closes them in reverse order (sources stop, the processor
+ * flushes and checkpoints, connections close) and exits 0. A part that fails to start stops the ones
+ * already running and exits 1 with the error.
+ */
+export async function runService(spec: ServiceSpec, argv: readonly string[], io: CommandIo): Promise<number> {
+  let config: Config;
+  try {
+    const args = parseCommandArgs(argv, NO_OPTIONS);
+    if (args.help) {
+      io.stdout.write(`${spec.summary}\n\n${helpText(`tickflow ${spec.command} [settings]`, NO_OPTIONS)}\n`);
+      return 0;
+    }
+    config = loadConfig({ flags: args.flags });
+  } catch (err) {
+    io.stderr.write(`tickflow ${spec.command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const logger = createLogger(config.settings.logLevel).child({ command: spec.command });
+  const ctx: ServiceContext = { config, logger, clock: Date.now };
+  const started: Part[] = [];
+  try {
+    const { parts, banner } = await spec.build(ctx);
+    for (const part of parts) {
+      await part.start();
+      started.push(part);
+      logger.debug({ part: part.name }, 'started');
+    }
+    io.stdout.write(`${banner()}\n`);
+  } catch (err) {
+    logger.error({ err }, 'failed to start');
+    io.stderr.write(
+      `tickflow ${spec.command}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    await closeAll(started, logger);
+    return 1;
+  }
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => {
+      resolve('SIGINT');
+    });
+    process.once('SIGTERM', () => {
+      resolve('SIGTERM');
+    });
+  });
+  logger.info({ signal }, 'shutting down');
+  const clean = await closeAll(started, logger);
+  logger.info('stopped');
+  return clean ? 0 : 1;
+}
+
+async function closeAll(parts: readonly Part[], logger: Logger): Promise<boolean> {
+  let clean = true;
+  for (const part of [...parts].reverse()) {
+    try {
+      await part.close();
+    } catch (err) {
+      clean = false;
+      logger.error({ err, part: part.name }, 'failed to close cleanly');
+    }
+  }
+  return clean;
+}

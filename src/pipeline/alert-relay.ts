@@ -1,0 +1,72 @@
+import { alertToJson } from '../domain/alert.js';
+import { ALERTS_TOPIC, type Log, type LogProducer } from '../log/log.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { ProblemCounter } from './problem-counter.js';
+import { backoffDelay, sleep } from './sleep.js';
+
+const BATCH = 500;
+const IDLE_WAIT_MS = 200;
+
+/**
+ * The outbox relay: alerts committed with the candles are published to `crypto-alerts`, keyed by their
+ * deterministic id, at least once. An alert is marked published only after the log has it, so a crash in
+ * between publishes it again with the same key, which consumers can deduplicate.
+ */
+export class AlertRelay {
+  readonly problems: ProblemCounter;
+  private producer: LogProducer | null = null;
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  published = 0;
+
+  constructor(
+    private readonly log: Log,
+    private readonly store: Store,
+    logger: Logger,
+  ) {
+    this.problems = new ProblemCounter(logger, 'alert-relay');
+  }
+
+  start(): Promise<void> {
+    this.producer = this.log.producer();
+    this.loop = this.run();
+    return Promise.resolve();
+  }
+
+  /** Publishes what is pending (best effort), then stops. */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+    await this.relayOnce().catch(() => 0);
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopping.signal.aborted) {
+      try {
+        const sent = await this.relayOnce();
+        if (attempt > 0) this.problems.resolved('TF_ALERT_RELAY', 'alert relay recovered');
+        attempt = 0;
+        if (sent < BATCH) await sleep(IDLE_WAIT_MS, this.stopping.signal);
+      } catch (err) {
+        this.problems.report('TF_ALERT_RELAY', 'cannot relay alerts to the log; retrying', { err });
+        await sleep(backoffDelay(attempt++, 500, 10_000), this.stopping.signal);
+      }
+    }
+  }
+
+  /** Relays one batch; returns how many alerts it published. */
+  private async relayOnce(): Promise<number> {
+    if (this.producer === null) return 0;
+    const pending = await this.store.pendingOutbox(BATCH);
+    if (pending.length === 0) return 0;
+    await this.producer.send(
+      ALERTS_TOPIC,
+      pending.map((e) => ({ key: e.alert.id, value: JSON.stringify(alertToJson(e.alert)) })),
+    );
+    await this.store.markPublished(pending.map((e) => e.seq));
+    this.published += pending.length;
+    return pending.length;
+  }
+}

@@ -1,0 +1,60 @@
+import { type ComponentHealth, type HealthReport, overallStatus } from '../api/health.js';
+import type { SourceStatus } from '../sources/source.js';
+
+/** A part whose health is a probe that resolves when it is up. */
+export interface Probe {
+  readonly name: string;
+  readonly required: boolean;
+  /** Resolves when the part is up, with an optional detail (e.g. a lag); rejects when it is down. */
+  check(): Promise<unknown>;
+}
+
+const PROBE_TIMEOUT_MS = 1_000;
+
+async function probe(p: Probe): Promise<ComponentHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`));
+    }, PROBE_TIMEOUT_MS);
+  });
+  try {
+    const detail = await Promise.race([p.check(), timeout]);
+    return typeof detail === 'string'
+      ? { status: 'up', required: p.required, detail }
+      : { status: 'up', required: p.required };
+  } catch (err) {
+    return { status: 'down', required: p.required, detail: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sourceHealth = (s: SourceStatus): ComponentHealth => ({
+  status: s.state === 'down' ? 'down' : 'up',
+  required: false,
+  detail: [
+    s.state,
+    s.lastError,
+    s.gaps > 0 ? `${s.gaps} gaps` : null,
+    s.rejected > 0 ? `${s.rejected} rejected` : null,
+  ]
+    .filter((x) => x !== null)
+    .join('; '),
+  lastSuccessAt: s.lastSuccessAt,
+});
+
+/**
+ * Builds `GET /health`: each probe (log, store, cache) with a timeout, so a hung dependency cannot hang
+ * the endpoint, and each source with its state and last success time. Sources are never required: the
+ * system still serves history while a feed is down.
+ */
+export async function checkHealth(
+  probes: readonly Probe[],
+  sources: readonly SourceStatus[],
+): Promise<HealthReport> {
+  const results = await Promise.all(probes.map(async (p) => [p.name, await probe(p)] as const));
+  const components: Record<string, ComponentHealth> = Object.fromEntries(results);
+  for (const s of sources) components[`source:${s.name}`] = sourceHealth(s);
+  return { status: overallStatus(components), components };
+}

@@ -1,0 +1,53 @@
+import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
+import { normaliseSymbol } from '../domain/tick.js';
+import type { EpochMs } from '../domain/time.js';
+
+/**
+ * What the `crypto-prices` topic carries, keyed by symbol: ticks, and the ingest side's word on a feed
+ * that has no new tick. A heartbeat says the source answered but the price has not changed (it keeps the
+ * latest price alive); a gap says the source was skipped after its retries (the latest price is stale).
+ */
+export interface FeedSignal {
+  readonly type: 'heartbeat' | 'gap';
+  readonly symbol: string;
+  readonly source: string;
+  /** Processing time of the signal, epoch ms. */
+  readonly at: number;
+  readonly reason?: string;
+}
+
+export type PriceMessage = { readonly type: 'tick'; readonly tick: Tick } | FeedSignal;
+
+export type Decoded =
+  | { readonly ok: true; readonly message: PriceMessage }
+  | { readonly ok: false; readonly code: string; readonly reason: string };
+
+export const encodeTick = (tick: Tick): string => JSON.stringify(tickToJson(tick));
+export const encodeSignal = (signal: FeedSignal): string => JSON.stringify(signal);
+
+const reject = (code: string, reason: string): Decoded => ({ ok: false, code, reason });
+
+/** Decodes one record value; a poison record gets a code and a precise reason instead of an exception. */
+export function decodePriceMessage(value: string, now: EpochMs): Decoded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch (err) {
+    return reject('TF_POISON_JSON', `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const type = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['type'] : undefined;
+  if (type === 'heartbeat' || type === 'gap') {
+    const r = raw as Record<string, unknown>;
+    const symbol = normaliseSymbol(r['symbol']);
+    if (symbol === undefined || typeof r['source'] !== 'string' || typeof r['at'] !== 'number') {
+      return reject('TF_POISON_SIGNAL', `${type} needs symbol, source and at`);
+    }
+    const reason = typeof r['reason'] === 'string' ? { reason: r['reason'] } : {};
+    return { ok: true, message: { type, symbol, source: r['source'], at: r['at'], ...reason } };
+  }
+  if (type !== undefined && type !== 'tick')
+    return reject('TF_POISON_TYPE', `unknown message type ${JSON.stringify(type)}`);
+  const result = validateTick(raw, now);
+  if (!result.ok) return reject('TF_POISON_TICK', `${result.field}: ${result.reason}`);
+  return { ok: true, message: { type: 'tick', tick: result.tick } };
+}

@@ -1,0 +1,288 @@
+import type { Cache } from '../cache/cache.js';
+import type { Config } from '../config/load-config.js';
+import type { Alert } from '../domain/alert.js';
+import type { Candle } from '../domain/candle.js';
+import { type Tick, tickToJson } from '../domain/tick.js';
+import { epochMs } from '../domain/time.js';
+import { isTickflowError } from '../errors.js';
+import {
+  type Log,
+  type LogConsumer,
+  type LogProducer,
+  type LogRecord,
+  type OutgoingRecord,
+  PRICES_TOPIC,
+} from '../log/log.js';
+import type { Logger } from '../logger.js';
+import { createOperator } from '../processor/create-operator.js';
+import type { LateTick } from '../processor/processor-output.js';
+import type { WindowOperator } from '../processor/window-operator.js';
+import type { Store } from '../store/store.js';
+import { LivePublisher } from './live-publisher.js';
+import { PartitionStates } from './partition-states.js';
+import { decodePriceMessage } from './price-message.js';
+import { ProblemCounter } from './problem-counter.js';
+import { backoffDelay, sleep } from './sleep.js';
+import { DEAD_LETTER_TOPIC, LATE_TOPIC, PROCESSOR_GROUP } from './topics.js';
+
+export interface ProcessorRunnerDeps {
+  readonly log: Log;
+  readonly store: Store;
+  readonly cache: Cache;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+const MAX_POLL_RECORDS = 2_000;
+/** In-progress candles are published at most this often per symbol (the newest state wins). */
+const OPEN_CANDLE_INTERVAL_MS = 250;
+const POLL_WAIT_MS = 100;
+/** How long close() keeps retrying the last commit while the store is down, before it gives up. */
+const CLOSE_COMMIT_DEADLINE_MS = 10_000;
+
+/**
+ * Runs the processor on the log: consumes `crypto-prices`, feeds the window operator, publishes live
+ * updates to the cache, and commits candles, alerts, operator state and offsets in one store transaction
+ * every checkpoint interval. A store outage stops consumption until a commit succeeds, so nothing is lost;
+ * after a crash, processing resumes from the last commit and upserts make the replay harmless.
+ */
+export class ProcessorRunner {
+  readonly problems: ProblemCounter;
+  private readonly operator: WindowOperator;
+  private readonly states: PartitionStates;
+  private readonly publisher: LivePublisher;
+  private producer: LogProducer | null = null;
+  private consumer: LogConsumer | null = null;
+  private pendingCandles: Candle[] = [];
+  private pendingAlerts: Alert[] = [];
+  private sideOutput: { topic: string; record: OutgoingRecord }[] = [];
+  private dirty = false;
+  /** Symbols whose in-progress candles changed since they were last published. */
+  private readonly openChanged = new Set<string>();
+  private lastOpenPublishAt = 0;
+  private lastCommitAt = 0;
+  private storeDown = false;
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  readonly counters = { records: 0, poison: 0, late: 0, commits: 0 };
+
+  constructor(private readonly deps: ProcessorRunnerDeps) {
+    this.problems = new ProblemCounter(deps.logger, 'processor');
+    this.operator = createOperator(
+      deps.config,
+      {
+        candle: (candle) => {
+          this.pendingCandles.push(candle);
+        },
+        alert: (alert) => {
+          this.pendingAlerts.push(alert);
+        },
+        late: (late) => {
+          this.onLate(late);
+        },
+      },
+      () => epochMs(deps.clock()),
+    );
+    this.states = new PartitionStates(this.operator);
+    this.publisher = new LivePublisher(deps.cache, deps.config.settings.latestTtl, this.problems);
+  }
+
+  get stats(): WindowOperator['stats'] {
+    return this.operator.stats;
+  }
+
+  async start(): Promise<void> {
+    const { log, store } = this.deps;
+    this.producer = log.producer();
+    this.consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {
+      onAssigned: async (partitions) =>
+        this.states.assign(partitions, await store.loadCheckpoints(PROCESSOR_GROUP, partitions)),
+      onRevoked: async (partitions) => {
+        await this.commit();
+        this.states.revoke(partitions);
+      },
+    });
+    this.lastCommitAt = this.deps.clock();
+    this.loop = this.run();
+  }
+
+  /** Stops consuming, commits what was processed, and closes the consumer. */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+    const deadline = this.deps.clock() + CLOSE_COMMIT_DEADLINE_MS;
+    while (!(await this.commit()) && this.deps.clock() < deadline) await sleep(250);
+    await this.consumer?.close();
+  }
+
+  /** Records not yet processed. */
+  async lag(): Promise<number> {
+    return (await this.consumer?.lag()) ?? 0;
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === null) return;
+    let attempt = 0;
+    while (!this.stopping.signal.aborted) {
+      try {
+        if (this.commitDue() && !(await this.commit())) {
+          await sleep(backoffDelay(attempt++), this.stopping.signal);
+          continue; // the store is down: do not consume more until the commit goes through
+        }
+        attempt = 0;
+        const records = await consumer.poll(MAX_POLL_RECORDS, POLL_WAIT_MS);
+        if (records.length === 0)
+          this.operator.onProcessingTime(); // caught up: quiet symbols may move on
+        else await this.handle(records);
+        await this.publishOpenCandles();
+      } catch (err) {
+        this.problems.report(
+          isTickflowError(err) ? err.code : 'TF_PROCESSOR',
+          'processor loop failed; retrying',
+          { err },
+        );
+        await sleep(backoffDelay(attempt++), this.stopping.signal);
+      }
+    }
+  }
+
+  private commitDue(): boolean {
+    return (
+      this.dirty && this.deps.clock() - this.lastCommitAt >= this.deps.config.settings.checkpointInterval
+    );
+  }
+
+  private async handle(records: readonly LogRecord[]): Promise<void> {
+    const newest = new Map<string, Tick>();
+    const signals: Promise<void>[] = [];
+    const now = epochMs(this.deps.clock());
+    for (const record of records) {
+      this.counters.records++;
+      const decoded = decodePriceMessage(record.value, now);
+      if (!decoded.ok) {
+        this.deadLetter(record, decoded.code, decoded.reason);
+        this.states.processed(null, record.partition, record.offset);
+        continue;
+      }
+      const message = decoded.message;
+      const symbol = message.type === 'tick' ? message.tick.symbol : message.symbol;
+      const movedFrom = this.states.processed(symbol, record.partition, record.offset);
+      if (movedFrom !== undefined) {
+        this.problems.report(
+          'TF_PARTITION_MISMATCH',
+          'a symbol arrived on two partitions; its state follows the newest',
+          {
+            symbol,
+            from: movedFrom,
+            to: record.partition,
+          },
+        );
+      }
+      if (message.type === 'tick') {
+        this.operator.process(message.tick);
+        const previous = newest.get(symbol);
+        if (previous === undefined || message.tick.ts >= previous.ts) newest.set(symbol, message.tick);
+      } else {
+        signals.push(this.publisher.signal(symbol, message.type === 'gap'));
+      }
+    }
+    this.dirty = true;
+    for (const symbol of newest.keys()) this.openChanged.add(symbol);
+    await Promise.all([this.publisher.ticks(newest.values()), ...signals]);
+  }
+
+  /** Publishes the in-progress candles of the symbols that changed, at most every 250 ms. */
+  private async publishOpenCandles(): Promise<void> {
+    const now = this.deps.clock();
+    if (this.openChanged.size === 0 || now - this.lastOpenPublishAt < OPEN_CANDLE_INTERVAL_MS) return;
+    this.lastOpenPublishAt = now;
+    const open: Candle[] = [];
+    for (const symbol of this.openChanged) open.push(...this.operator.openCandles(symbol));
+    this.openChanged.clear();
+    await this.publisher.candles(open);
+  }
+
+  private deadLetter(record: LogRecord, code: string, reason: string): void {
+    this.counters.poison++;
+    this.problems.report(code, 'poison record sent to the dead-letter topic', {
+      partition: record.partition,
+      offset: record.offset,
+      reason,
+    });
+    const value = JSON.stringify({
+      code,
+      reason,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      value: record.value,
+    });
+    this.sideOutput.push({ topic: DEAD_LETTER_TOPIC, record: { key: record.key, value } });
+  }
+
+  private onLate(late: LateTick): void {
+    this.counters.late++;
+    const value = JSON.stringify({
+      ...tickToJson(late.tick),
+      interval: late.interval,
+      window_start: late.windowStart,
+      accepted: late.accepted,
+    });
+    this.sideOutput.push({ topic: LATE_TOPIC, record: { key: late.tick.symbol, value } });
+  }
+
+  /**
+   * Writes the side outputs, then candles, alerts, state and offsets in one transaction; then publishes
+   * the committed candles and alerts. Returns false when the store is down (nothing is dropped).
+   */
+  private async commit(): Promise<boolean> {
+    if (!this.dirty) return true;
+    const candles = this.pendingCandles;
+    const alerts = this.pendingAlerts;
+    try {
+      await this.flushSideOutput();
+      await this.deps.store.commit({
+        group: PROCESSOR_GROUP,
+        checkpoints: this.states.checkpoints(),
+        candles,
+        alerts,
+      });
+    } catch (err) {
+      this.storeDown = true;
+      this.problems.report(
+        isTickflowError(err) ? err.code : 'TF_STORE_UNAVAILABLE',
+        'commit failed; consumption paused until it succeeds',
+        { err },
+      );
+      return false;
+    }
+    if (this.storeDown) {
+      this.storeDown = false;
+      this.problems.resolved('TF_STORE_UNAVAILABLE', 'store is back; commits resume');
+    }
+    this.pendingCandles = [];
+    this.pendingAlerts = [];
+    this.dirty = false;
+    this.lastCommitAt = this.deps.clock();
+    this.counters.commits++;
+    await this.consumer?.commit(this.states.offsets()).catch((err: unknown) => {
+      this.problems.report('TF_LOG_COMMIT', 'could not record the consumer position (informational only)', {
+        err,
+      });
+    });
+    await Promise.all([this.publisher.candles(candles), this.publisher.alerts(alerts)]);
+    return true;
+  }
+
+  private async flushSideOutput(): Promise<void> {
+    if (this.sideOutput.length === 0 || this.producer === null) return;
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    for (const { topic, record } of this.sideOutput)
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+    for (const [topic, records] of byTopic) await this.producer.send(topic, records);
+    this.sideOutput = [];
+  }
+}

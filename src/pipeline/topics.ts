@@ -1,0 +1,15 @@
+import { ALERTS_PARTITIONS, ALERTS_TOPIC, type Log, PRICES_PARTITIONS, PRICES_TOPIC } from '../log/log.js';
+
+/** Records the processor could not decode, with the reason: the dead-letter topic. */
+export const DEAD_LETTER_TOPIC = 'crypto-prices-dlq';
+/** Ticks that arrived after their window fired: the late-data side output. */
+export const LATE_TOPIC = 'crypto-prices-late';
+export const PROCESSOR_GROUP = 'tickflow-processor';
+
+/** Creates every topic tickflow uses (idempotent). */
+export async function ensureTopics(log: Log): Promise<void> {
+  await log.ensureTopic(PRICES_TOPIC, PRICES_PARTITIONS);
+  await log.ensureTopic(ALERTS_TOPIC, ALERTS_PARTITIONS);
+  await log.ensureTopic(DEAD_LETTER_TOPIC, 1);
+  await log.ensureTopic(LATE_TOPIC, 1);
+}

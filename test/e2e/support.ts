@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Snapshot } from '../fixtures/fake-coingecko.js';
+import { runCli } from '../support/cli.js';
+
+export const SYMBOL_BY_ID: Readonly<Record<string, string>> = { bitcoin: 'BTC', ethereum: 'ETH' };
+
+export type CandleRow = Record<string, unknown> & { window_start: number; window_end: number };
+
+/** Every snapshot the fake served, repeats included, as replay input lines (log order). */
+export function snapshotLines(served: readonly Snapshot[]): string {
+  const lines: string[] = [];
+  for (const snapshot of served) {
+    for (const [id, q] of Object.entries(snapshot.coins)) {
+      const symbol = SYMBOL_BY_ID[id];
+      if (symbol === undefined) continue;
+      lines.push(JSON.stringify({ symbol, price: q.usd, ts: q.last_updated_at * 1000, source: 'coingecko' }));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The candles `tickflow replay` computes from the ticks, keeping only the windows a live run that has seen
+ * the same ticks has closed: `window_end − 1 ≤ W`, W being each symbol's watermark after its newest tick.
+ */
+export async function replayClosed(
+  dir: string,
+  ticksJsonl: string,
+  symbol: string,
+  interval: string,
+): Promise<CandleRow[]> {
+  const input = join(dir, `replay-${symbol}-${interval}.jsonl`);
+  await writeFile(input, ticksJsonl);
+  const run = await runCli(['replay', '--input', input]);
+  if (run.code !== 0) throw new Error(`replay failed: ${run.stderr}`);
+  const maxTs = Math.max(
+    ...ticksJsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { symbol: string; ts: number })
+      .filter((t) => t.symbol === symbol)
+      .map((t) => t.ts),
+  );
+  const watermark = maxTs - 10_000 - 1;
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as CandleRow)
+    .filter((c) => c['symbol'] === symbol && c['interval'] === interval && c.window_end - 1 <= watermark)
+    .map(({ symbol: _s, interval: _i, ...candle }) => candle as CandleRow);
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
