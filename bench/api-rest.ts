@@ -1,0 +1,53 @@
+/**
+ * REST throughput and latency of the real server (`tickflow start`, embedded, simulated source), measured
+ * by autocannon in another process: `/api/v1/latest/BTC`, and `/api/v1/historical/BTC` returning 1,000
+ * candles.
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import { report } from './support.js';
+import { startBenchServer } from './support/server.js';
+
+const CONNECTIONS = 50;
+const SECONDS = 10;
+const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string): Promise<Record<string, number>> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [autocannon, '--json', '-c', String(CONNECTIONS), '-d', String(SECONDS), url],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const r = JSON.parse(stdout) as AutocannonResult;
+  return {
+    requests_per_sec: Math.round(r.requests.average),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    max_ms: r.latency.max,
+    non_2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+const server = await startBenchServer({ TICKFLOW_SIMULATED_RATE: '5' }, 1_000);
+try {
+  const historical = `${server.app.url}/api/v1/historical/BTC?interval=1m&limit=1000`;
+  const body = (await (await fetch(historical)).json()) as { candles: unknown[] };
+  report({
+    bench: 'api_rest',
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    latest: { ...(await load(`${server.app.url}/api/v1/latest/BTC`)), target_p99_ms: 5 },
+    historical_1000: { candles: body.candles.length, ...(await load(historical)) },
+  });
+} finally {
+  await server.close();
+}
