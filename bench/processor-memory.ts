@@ -3,11 +3,12 @@
  * every interval, a few ticks deduplicated and its detector history filled.
  */
 import { WindowOperator } from '../src/processor/window-operator.js';
-import { defaultOptions, gc, random, report, T0, tick } from './support.js';
+import { seededRandom } from '../src/lib/seeded-random.js';
+import { defaultOptions, gc, report, T0, tick } from './support.js';
 
 const SYMBOLS = 10_000;
 const TICKS_PER_SYMBOL = 5;
-const rand = random(7);
+const rand = seededRandom(7);
 
 gc();
 const before = process.memoryUsage().heapUsed;

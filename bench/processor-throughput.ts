@@ -4,13 +4,14 @@
  */
 import { WindowOperator } from '../src/processor/window-operator.js';
 import type { Tick } from '../src/domain/tick.js';
-import { defaultOptions, random, report, T0, tick } from './support.js';
+import { seededRandom } from '../src/lib/seeded-random.js';
+import { defaultOptions, report, T0, tick } from './support.js';
 
 const SYMBOLS = 100;
 const TICKS = 1_000_000;
 const PASSES = 5;
 
-const rand = random(42);
+const rand = seededRandom(42);
 const names = Array.from({ length: SYMBOLS }, (_, i) => `SYM${i}`);
 const prices = names.map(() => 100 + rand() * 1000);
 // Each symbol gets a tick every 100 ms of event time; one in ten arrives up to 5 s out of order.

@@ -46,6 +46,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       values[name] = parsed.value;
     }
   }
+  const chosen = values.sources as Settings['sources'] | undefined;
+  if (chosen?.includes('file') === true && values.fileInput === '') {
+    violations.push(
+      `--${SCHEMA.sources.flag}: the file source needs --${SCHEMA.fileInput.flag} (${SCHEMA.fileInput.env})`,
+    );
+  }
   if (violations.length > 0) throw new ConfigError(violations);
   const settings = values as Settings;
   return deepFreeze({

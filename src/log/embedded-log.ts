@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
 import type { Logger } from '../logger.js';
 import { AppendNotifier } from './append-notifier.js';
 import { EmbeddedConsumer } from './consumer.js';
-import { DirLock } from './dir-lock.js';
 import { type EmbeddedLogOptions, resolveOptions, type ResolvedLogOptions } from './embedded-log-options.js';
 import { type CommitStats, GroupCommitter } from './group-commit.js';
 import { GroupOffsets } from './group-offsets.js';
 import type { ConsumerHandlers, Log, LogConsumer, LogProducer, OutgoingRecord } from './log.js';
-import { LogError } from './log-errors.js';
+import { LogError, logLocked } from './log-errors.js';
 import type { Partition } from './partition.js';
 import { type AppendRecord, checkRecord } from './record-codec.js';
 import { TopicRegistry } from './topic-registry.js';
@@ -24,6 +24,14 @@ export interface PartitionInfo {
 }
 
 type State = 'new' | 'open' | 'closing' | 'closed';
+
+/** `<dir>/LOCK`: one EmbeddedLog per directory, in this process or any other. */
+const LOCK: DirLockOptions = {
+  fileName: 'LOCK',
+  label: 'log',
+  lockedError: logLocked,
+  ioError: (message, cause) => new LogError('TF_LOG_IO', message, cause),
+};
 
 /**
  * The durable log of a single process, under one directory (`<dataDir>/log`): Kafka's model (topics,
@@ -77,7 +85,7 @@ export class EmbeddedLog implements Log {
   private async open(): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true });
-      this.lock = await DirLock.acquire(this.dir, this.logger);
+      this.lock = await DirLock.acquire(this.dir, LOCK, this.logger);
       await this.topics.loadAll();
     } catch (err) {
       await this.topics.closeAll();

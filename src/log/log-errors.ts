@@ -32,3 +32,12 @@ export class LogError extends TickflowError {
     this.name = 'LogError';
   }
 }
+
+/** TF_LOG_LOCKED: another process (or another EmbeddedLog in this one) has the directory open. */
+export function logLocked(path: string, ownerPid: number | null): LogError {
+  const who = ownerPid === null ? 'another process' : `process ${ownerPid}`;
+  return new LogError(
+    'TF_LOG_LOCKED',
+    `log directory is in use by ${who} (lock file ${path}); stop it or use another data directory`,
+  );
+}

@@ -1,12 +1,15 @@
 import { alertToJson } from '../domain/alert.js';
 import { ALERTS_TOPIC, type Log, type LogProducer } from '../log/log.js';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ProblemCounter } from './problem-counter.js';
-import { backoffDelay, sleep } from './sleep.js';
 
 const BATCH = 500;
 const IDLE_WAIT_MS = 200;
+/** Waits between failed relays: full jitter from 500 ms, capped at 10 s. */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 
 /**
  * The outbox relay: alerts committed with the candles are published to `crypto-alerts`, keyed by their
@@ -51,7 +54,7 @@ export class AlertRelay {
         if (sent < BATCH) await sleep(IDLE_WAIT_MS, this.stopping.signal);
       } catch (err) {
         this.problems.report('TF_ALERT_RELAY', 'cannot relay alerts to the log; retrying', { err });
-        await sleep(backoffDelay(attempt++, 500, 10_000), this.stopping.signal);
+        await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
       }
     }
   }

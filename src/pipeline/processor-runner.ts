@@ -13,6 +13,8 @@ import {
   type OutgoingRecord,
   PRICES_TOPIC,
 } from '../log/log.js';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { createOperator } from '../processor/create-operator.js';
 import type { LateTick } from '../processor/processor-output.js';
@@ -22,7 +24,6 @@ import { LivePublisher } from './live-publisher.js';
 import { PartitionStates } from './partition-states.js';
 import { decodePriceMessage } from './price-message.js';
 import { ProblemCounter } from './problem-counter.js';
-import { backoffDelay, sleep } from './sleep.js';
 import { DEAD_LETTER_TOPIC, LATE_TOPIC, PROCESSOR_GROUP } from './topics.js';
 
 export interface ProcessorRunnerDeps {
@@ -40,6 +41,8 @@ const OPEN_CANDLE_INTERVAL_MS = 250;
 const POLL_WAIT_MS = 100;
 /** How long close() keeps retrying the last commit while the store is down, before it gives up. */
 const CLOSE_COMMIT_DEADLINE_MS = 10_000;
+/** Waits between failed loop turns (a commit or a poll): full jitter from 200 ms, capped at 5 s. */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5_000 };
 
 /**
  * Runs the processor on the log: consumes `crypto-prices`, feeds the window operator, publishes live
@@ -128,7 +131,7 @@ export class ProcessorRunner {
     while (!this.stopping.signal.aborted) {
       try {
         if (this.commitDue() && !(await this.commit())) {
-          await sleep(backoffDelay(attempt++), this.stopping.signal);
+          await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
           continue; // the store is down: do not consume more until the commit goes through
         }
         attempt = 0;
@@ -143,7 +146,7 @@ export class ProcessorRunner {
           'processor loop failed; retrying',
           { err },
         );
-        await sleep(backoffDelay(attempt++), this.stopping.signal);
+        await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
       }
     }
   }
@@ -252,16 +255,15 @@ export class ProcessorRunner {
       });
     } catch (err) {
       this.storeDown = true;
-      this.problems.report(
-        isTickflowError(err) ? err.code : 'TF_STORE_UNAVAILABLE',
-        'commit failed; consumption paused until it succeeds',
-        { err },
-      );
+      this.problems.report('TF_COMMIT_FAILED', 'commit failed; consumption paused until it succeeds', {
+        err,
+        code: isTickflowError(err) ? err.code : undefined,
+      });
       return false;
     }
     if (this.storeDown) {
       this.storeDown = false;
-      this.problems.resolved('TF_STORE_UNAVAILABLE', 'store is back; commits resume');
+      this.problems.resolved('TF_COMMIT_FAILED', 'commits succeed again; consumption resumes');
     }
     this.pendingCandles = [];
     this.pendingAlerts = [];
@@ -280,8 +282,11 @@ export class ProcessorRunner {
   private async flushSideOutput(): Promise<void> {
     if (this.sideOutput.length === 0 || this.producer === null) return;
     const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const { topic, record } of this.sideOutput)
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+    for (const { topic, record } of this.sideOutput) {
+      const records = byTopic.get(topic);
+      if (records === undefined) byTopic.set(topic, [record]);
+      else records.push(record);
+    }
     for (const [topic, records] of byTopic) await this.producer.send(topic, records);
     this.sideOutput = [];
   }

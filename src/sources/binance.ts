@@ -1,5 +1,5 @@
+import { arrayBody, messageObject } from './exchange-payload.js';
 import { getJson } from './http.js';
-import { SourceError } from './source-error.js';
 import {
   type BackfillContext,
   type BackfillResult,
@@ -49,13 +49,9 @@ export class BinanceExchange implements Exchange {
   }
 
   parse(text: string): StreamMessage {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return { kind: 'reject', reason: 'message: not valid JSON' };
-    }
-    if (!isRecord(msg)) return { kind: 'reject', reason: 'message: must be a JSON object' };
+    const parsed = messageObject(text);
+    if (!parsed.ok) return parsed.reject;
+    const { msg } = parsed;
     const data = msg['data'];
     if (!isRecord(data) || data['e'] !== 'trade') return { kind: 'ignore' };
     const symbol = typeof data['s'] === 'string' ? this.symbolOf.get(data['s']) : undefined;
@@ -76,21 +72,13 @@ export class BinanceExchange implements Exchange {
 
   async backfill(symbol: string, afterId: number, context: BackfillContext): Promise<BackfillResult> {
     const url = `${this.options.restUrl}/api/v3/trades?symbol=${binancePair(symbol)}&limit=${BINANCE_BACKFILL_LIMIT}`;
-    const { body } = await getJson(url, {
+    const answer = await getJson(url, {
       label: 'Binance REST',
       ...context,
       retryStatuses: this.retryStatuses,
       configHint: () => 'check BINANCE_REST_URL and TICKFLOW_SYMBOLS',
     });
-    if (!Array.isArray(body)) {
-      throw new SourceError(
-        'TF_SOURCE_PAYLOAD',
-        `Binance REST answered GET ${url} with something other than an array`,
-        {
-          retriable: false,
-        },
-      );
-    }
+    const body = arrayBody(answer.body, 'Binance REST', url);
     const trades: Trade[] = [];
     const rejected: string[] = [];
     let oldest = Number.POSITIVE_INFINITY;

@@ -1,3 +1,4 @@
+import { arrayBody, messageObject } from './exchange-payload.js';
 import { getJson } from './http.js';
 import { SourceError } from './source-error.js';
 import {
@@ -50,13 +51,9 @@ export class CoinbaseExchange implements Exchange {
   }
 
   parse(text: string): StreamMessage {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return { kind: 'reject', reason: 'message: not valid JSON' };
-    }
-    if (!isRecord(msg)) return { kind: 'reject', reason: 'message: must be a JSON object' };
+    const parsed = messageObject(text);
+    if (!parsed.ok) return parsed.reject;
+    const { msg } = parsed;
     if (msg['type'] === 'error') {
       const detail = [msg['message'], msg['reason']].filter((v) => typeof v === 'string').join(': ');
       return {
@@ -105,20 +102,12 @@ export class CoinbaseExchange implements Exchange {
     let complete = false;
     for (let page = 0; page < COINBASE_BACKFILL_PAGES && !complete; page++) {
       const url = cursor === null ? base : `${base}&after=${encodeURIComponent(cursor)}`;
-      const { body, headers } = await getJson(url, {
+      const answer = await getJson(url, {
         label: 'Coinbase REST',
         ...context,
         configHint: () => 'check COINBASE_REST_URL and TICKFLOW_SYMBOLS',
       });
-      if (!Array.isArray(body)) {
-        throw new SourceError(
-          'TF_SOURCE_PAYLOAD',
-          `Coinbase REST answered GET ${url} with something other than an array`,
-          {
-            retriable: false,
-          },
-        );
-      }
+      const body = arrayBody(answer.body, 'Coinbase REST', url);
       let oldest = Number.POSITIVE_INFINITY;
       for (const item of body) {
         const trade = isRecord(item) ? this.trade(item, product) : 'trade: must be a JSON object';
@@ -130,7 +119,7 @@ export class CoinbaseExchange implements Exchange {
         if (trade.id > afterId) trades.push(trade);
       }
       complete = body.length === 0 || oldest <= afterId + 1;
-      cursor = headers.get('cb-after') ?? (Number.isFinite(oldest) ? String(oldest) : null);
+      cursor = answer.headers.get('cb-after') ?? (Number.isFinite(oldest) ? String(oldest) : null);
       if (cursor === null) break;
     }
     trades.sort((a, b) => a.id - b.id);

@@ -1,13 +1,14 @@
-import { type Coin, parseSimplePrice } from './coingecko-parse.js';
+import { durationMs, epochMs, formatDuration } from '../domain/time.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { type BackoffPolicy } from './backoff.js';
+import { type Coin, parseSimplePrice } from './coingecko-parse.js';
 import { getJson, type JsonResponse } from './http.js';
 import { OutageLog, ReasonLog } from './log-once.js';
-import { retry, sleep as realSleep, type Sleep } from './retry.js';
-import type { Source, SourceStatus, TickSink } from './source.js';
+import { LoopSource } from './loop-source.js';
+import { retry } from './retry.js';
 import { SourceError, errorMessage } from './source-error.js';
-import { StatusTracker } from './source-status.js';
-import { durationMs, epochMs, formatDuration } from '../domain/time.js';
+import type { TickSink } from './source.js';
 
 export interface CoinGeckoOptions {
   /** API base, e.g. `https://api.coingecko.com/api/v3` (no trailing slash). */
@@ -54,10 +55,7 @@ const configHint = (status: number): string =>
  * A 4xx other than 429 is a configuration error: the state is `down`, the error is logged once, and polling
  * goes on at a slower pace (doubling up to 5 minutes) so that a fixed proxy or key recovers without a restart.
  */
-export class CoinGeckoSource implements Source {
-  readonly name = 'coingecko';
-  private readonly tracker = new StatusTracker('coingecko');
-  private readonly controller = new AbortController();
+export class CoinGeckoSource extends LoopSource {
   private readonly outage: OutageLog;
   private readonly reasons: ReasonLog;
   private readonly coins: readonly Coin[];
@@ -68,9 +66,9 @@ export class CoinGeckoSource implements Source {
   /** Per symbol, the event time of the last tick handed to the sink. */
   private readonly lastSeen = new Map<string, number>();
   private configFailures = 0;
-  private running: Promise<void> | null = null;
 
   constructor(private readonly options: CoinGeckoOptions) {
+    super('coingecko');
     this.outage = new OutageLog(options.logger);
     this.reasons = new ReasonLog(options.logger);
     this.coins = options.symbols.map((symbol) => ({
@@ -86,32 +84,6 @@ export class CoinGeckoSource implements Source {
     this.sleep = options.sleep ?? realSleep;
   }
 
-  start(sink: TickSink): Promise<void> {
-    if (this.running === null) {
-      this.warnBudget();
-      this.options.logger.info(
-        { url: this.url, every: formatDuration(durationMs(this.options.pollIntervalMs)) },
-        'polling CoinGecko',
-      );
-      this.running = this.run(sink);
-    }
-    return Promise.resolve();
-  }
-
-  status(): SourceStatus {
-    return this.tracker.snapshot();
-  }
-
-  async close(): Promise<void> {
-    this.controller.abort();
-    await this.running;
-    this.tracker.stopped();
-  }
-
-  private closed(): boolean {
-    return this.controller.signal.aborted;
-  }
-
   private warnBudget(): void {
     const { pollIntervalMs, monthlyCalls, logger } = this.options;
     const perMonth = Math.ceil(MONTH_MS / pollIntervalMs);
@@ -124,7 +96,12 @@ export class CoinGeckoSource implements Source {
     );
   }
 
-  private async run(sink: TickSink): Promise<void> {
+  protected override async run(sink: TickSink): Promise<void> {
+    this.warnBudget();
+    this.options.logger.info(
+      { url: this.url, every: formatDuration(durationMs(this.options.pollIntervalMs)) },
+      'polling CoinGecko',
+    );
     const { signal } = this.controller;
     while (!this.closed()) {
       const began = this.clock();

@@ -1,17 +1,6 @@
 import type { Tick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
-
-/** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../lib/seeded-random.js';
 
 /** FNV-1a, to give each symbol its own stream from one seed. */
 function hash(text: string): number {
@@ -53,7 +42,7 @@ export class RandomWalk {
     seed: number,
     ratePerSecond: number,
   ) {
-    this.random = mulberry32(hash(symbol) ^ seed);
+    this.random = seededRandom(hash(symbol) ^ seed);
     this.price = START_PRICES[symbol] ?? 100;
     const sigma = VOLATILITY[symbol] ?? 0.9;
     const dt = 1 / ratePerSecond / YEAR_SECONDS;

@@ -1,24 +1,7 @@
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import { SourceError } from './source-error.js';
 import { isTickflowError } from '../errors.js';
-
-/** Waits `ms`, or less if `signal` aborts first. Never rejects. Injected in tests to make waits instant. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
-export const sleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep, type Sleep } from '../lib/sleep.js';
+import { SourceError } from './source-error.js';
 
 export interface RetryOptions {
   /** Attempts in total, at least 1. */

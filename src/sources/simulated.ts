@@ -1,10 +1,10 @@
 import type { Tick } from '../domain/tick.js';
+import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { OutageLog } from './log-once.js';
+import { LoopSource } from './loop-source.js';
 import { RandomWalk } from './random-walk.js';
-import { sleep as realSleep, type Sleep } from './retry.js';
-import type { Source, SourceStatus, TickSink } from './source.js';
-import { StatusTracker } from './source-status.js';
+import type { TickSink } from './source.js';
 
 export interface SimulatedOptions {
   readonly symbols: readonly string[];
@@ -24,41 +24,21 @@ export interface SimulatedOptions {
  * motion step with a random trade size as volume and a running counter as `seq`. The event time is the
  * injected clock. The first tick of each symbol is emitted at start.
  */
-export class SimulatedSource implements Source {
-  readonly name = 'simulated';
-  private readonly tracker = new StatusTracker('simulated');
-  private readonly controller = new AbortController();
+export class SimulatedSource extends LoopSource {
   private readonly outage: OutageLog;
   private readonly walks: readonly RandomWalk[];
   private readonly clock: () => number;
-  private running: Promise<void> | null = null;
 
   constructor(private readonly options: SimulatedOptions) {
+    super('simulated');
     this.walks = options.symbols.map((s) => new RandomWalk(s, options.seed, options.rate));
     this.outage = new OutageLog(options.logger);
     this.clock = options.clock ?? Date.now;
   }
 
-  start(sink: TickSink): Promise<void> {
-    if (this.running === null) {
-      this.options.logger.info({ rate: this.options.rate, seed: this.options.seed }, 'simulating prices');
-      this.running = this.run(sink);
-    }
-    return Promise.resolve();
-  }
-
-  status(): SourceStatus {
-    return this.tracker.snapshot();
-  }
-
-  async close(): Promise<void> {
-    this.controller.abort();
-    await this.running;
-    this.tracker.stopped();
-  }
-
-  private async run(sink: TickSink): Promise<void> {
+  protected override async run(sink: TickSink): Promise<void> {
     const { rate, maxBatch = 10_000 } = this.options;
+    this.options.logger.info({ rate, seed: this.options.seed }, 'simulating prices');
     const { signal } = this.controller;
     const period = Math.min(1000, Math.max(10, Math.floor(1000 / rate)));
     const started = this.clock();

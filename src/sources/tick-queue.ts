@@ -1,8 +1,8 @@
 import type { Tick } from '../domain/tick.js';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import { OutageLog } from './log-once.js';
-import { sleep as realSleep, type Sleep } from './retry.js';
 import type { TickSink } from './source.js';
 
 export interface TickQueueOptions {

@@ -1,14 +1,15 @@
 import type { WebSocket } from 'ws';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import { OutageLog, ReasonLog } from './log-once.js';
-import { retry, sleep as realSleep, type Sleep } from './retry.js';
-import type { Source, SourceStatus, TickSink } from './source.js';
+import { LoopSource } from './loop-source.js';
+import { retry } from './retry.js';
 import { SourceError, errorMessage, unavailable } from './source-error.js';
-import { StatusTracker } from './source-status.js';
+import type { TickSink } from './source.js';
 import { TickQueue } from './tick-queue.js';
-import type { Exchange, StreamMessage } from './trade.js';
 import { TradeGate } from './trade-gate.js';
+import type { Exchange, StreamMessage } from './trade.js';
 import { messageText, openWebSocket } from './ws-connect.js';
 
 export interface TradeStreamOptions {
@@ -39,10 +40,7 @@ interface SessionEnd {
  * REST from the last trade id seen per symbol; live trades that arrive meanwhile wait, and a trade id at or
  * below the last one emitted for its symbol is never emitted again.
  */
-export class TradeStreamSource implements Source {
-  readonly name: string;
-  private readonly tracker: StatusTracker;
-  private readonly controller = new AbortController();
+export class TradeStreamSource extends LoopSource {
   private readonly outage: OutageLog;
   private readonly reasons: ReasonLog;
   private readonly clock: () => number;
@@ -52,14 +50,12 @@ export class TradeStreamSource implements Source {
   private readonly gate: TradeGate;
   private socket: WebSocket | null = null;
   private queue: TickQueue | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(
     private readonly exchange: Exchange,
     private readonly options: TradeStreamOptions,
   ) {
-    this.name = exchange.name;
-    this.tracker = new StatusTracker(exchange.name);
+    super(exchange.name);
     this.outage = new OutageLog(options.logger);
     this.reasons = new ReasonLog(options.logger);
     this.clock = options.clock ?? Date.now;
@@ -69,8 +65,7 @@ export class TradeStreamSource implements Source {
     this.gate = new TradeGate(exchange.name, (ticks) => this.queue?.push(ticks));
   }
 
-  start(sink: TickSink): Promise<void> {
-    if (this.running !== null) return Promise.resolve();
+  protected override async run(sink: TickSink): Promise<void> {
     this.queue = new TickQueue(sink, {
       logger: this.options.logger,
       label: this.exchange.label,
@@ -80,22 +75,6 @@ export class TradeStreamSource implements Source {
       onPressure: (paused) => (paused ? this.socket?.pause() : this.socket?.resume()),
     });
     this.options.logger.info({ url: this.exchange.url }, `connecting to ${this.exchange.label}`);
-    this.running = this.run();
-    return Promise.resolve();
-  }
-
-  status(): SourceStatus {
-    return this.tracker.snapshot();
-  }
-
-  async close(): Promise<void> {
-    this.controller.abort();
-    await this.running;
-    await this.queue?.close();
-    this.tracker.stopped();
-  }
-
-  private async run(): Promise<void> {
     const { signal } = this.controller;
     let failures = 0;
     while (!this.closed()) {
@@ -106,8 +85,8 @@ export class TradeStreamSource implements Source {
     }
   }
 
-  private closed(): boolean {
-    return this.controller.signal.aborted;
+  protected override async drain(): Promise<void> {
+    await this.queue?.close();
   }
 
   /** Records how a connection ended and returns how long to wait before the next one. */

@@ -51,7 +51,7 @@ export async function migrate(
     if (done.has(migration.version)) continue;
     if (await apply(client, migration)) {
       applied.push(migration.version);
-      logger.info({ version: migration.version, name: migration.name }, 'store migration applied');
+      logger.info({ version: migration.version, migration: migration.name }, 'store migration applied');
     }
   }
   const known = new Set(migrations.map((m) => m.version));

@@ -1,8 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
 import type { Logger } from '../logger.js';
-import { DirLock } from './dir-lock.js';
 import type { SqlClient } from './sql-client.js';
+import { storeLocked } from './store-errors.js';
+
+/** PGlite has no lock of its own: two processes on one data directory would corrupt it. */
+const LOCK: DirLockOptions = { fileName: 'tickflow-store.lock', label: 'store', lockedError: storeLocked };
 
 type Queryable = Pick<Transaction, 'query'>;
 
@@ -33,7 +37,7 @@ export class PgliteClient implements SqlClient {
   /** Opens (creating it on first use) the database in `dir`. */
   static async open(dir: string, logger: Logger): Promise<PgliteClient> {
     await mkdir(dir, { recursive: true });
-    const lock = await DirLock.acquire(dir, logger);
+    const lock = await DirLock.acquire(dir, LOCK, logger);
     try {
       return new PgliteClient(await PGlite.create(dir), lock);
     } catch (err) {

@@ -23,6 +23,15 @@ export class StoreError extends TickflowError {
 export const storeUnavailable = (reason: string, cause?: unknown): StoreError =>
   new StoreError('TF_STORE_UNAVAILABLE', `store unavailable: ${reason}`, { retriable: true, cause });
 
+/** TF_STORE_LOCKED: another process (or another store in this one) has the embedded store's directory. */
+export const storeLocked = (path: string, ownerPid: number | null): StoreError =>
+  new StoreError(
+    'TF_STORE_LOCKED',
+    `store directory is in use by ${ownerPid === null ? 'another process' : `process ${ownerPid}`} (lock file ${path}); ` +
+      'stop it, use another data directory, or use PostgreSQL to share the store between processes',
+    { retriable: false },
+  );
+
 /** Node socket errors that mean the server cannot be reached. */
 const NETWORK_ERRNOS = new Set([
   'ECONNREFUSED',

@@ -8,16 +8,14 @@ import type { HealthReport } from '../../src/api/health.js';
 import type { LatestPrice } from '../../src/cache/cache.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Alert, alertId } from '../../src/domain/alert.js';
+import type { Alert } from '../../src/domain/alert.js';
 import type { Candle } from '../../src/domain/candle.js';
-import { epochMs } from '../../src/domain/time.js';
 import { silentLogger } from '../../src/logger.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { T0 } from '../support/fixtures.js';
 
-/** A minute-aligned instant in November 2023. */
-export const T0 = 1_699_999_200_000;
-export const MIN = 60_000;
+export { alert, candle, MIN, T0 } from '../support/fixtures.js';
 
 export interface Api {
   readonly app: FastifyInstance;
@@ -77,48 +75,6 @@ export async function startApi(setup: ApiSetup = {}): Promise<Api> {
     },
   };
 }
-
-type CandleFields = Partial<Omit<Candle, 'windowStart' | 'windowEnd'>> & {
-  readonly symbol: string;
-  readonly windowStart: number;
-  readonly windowEnd?: number;
-};
-type AlertFields = Partial<Omit<Alert, 'windowStart' | 'ts'>> & {
-  readonly symbol: string;
-  readonly ts: number;
-  readonly windowStart?: number;
-};
-
-export const candle = (fields: CandleFields): Candle => ({
-  interval: '1m',
-  open: 100,
-  high: 110,
-  low: 90,
-  close: 105,
-  volume: 2,
-  trades: 3,
-  vwap: 101.5,
-  closed: true,
-  ...fields,
-  windowStart: epochMs(fields.windowStart),
-  windowEnd: epochMs(fields.windowEnd ?? fields.windowStart + MIN),
-});
-
-export const alert = (fields: AlertFields): Alert => {
-  const interval = fields.interval ?? '1m';
-  const rule = fields.rule ?? 'price_spike';
-  const windowStart = epochMs(fields.windowStart ?? fields.ts - MIN);
-  return {
-    id: alertId(fields.symbol, interval, rule, windowStart),
-    interval,
-    rule,
-    value: 0.07,
-    threshold: 0.05,
-    ...fields,
-    windowStart,
-    ts: epochMs(fields.ts),
-  };
-};
 
 /** Writes candles and alerts the way the processor does: one `store.commit`. */
 export const commit = (

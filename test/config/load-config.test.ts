@@ -46,3 +46,14 @@ test('every violation is reported at once, naming the flag or env var', () => {
     },
   );
 });
+
+test('settings that only make sense together are checked together', () => {
+  assert.throws(
+    () => loadConfig({ env: { TICKFLOW_SOURCES: 'coingecko,file' } }),
+    /--sources: the file source needs --file-input \(TICKFLOW_FILE_INPUT\)/,
+  );
+  assert.deepEqual(
+    loadConfig({ env: { TICKFLOW_SOURCES: 'file', TICKFLOW_FILE_INPUT: 'ticks.jsonl' } }).settings.sources,
+    ['file'],
+  );
+});

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Tick } from '../../src/domain/tick.js';
 import { intervalOf } from '../../src/domain/interval.js';
 import { durationMs, epochMs } from '../../src/domain/time.js';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import { encodeCheckpoint, restoreOperator, snapshotOperator } from '../../src/processor/checkpoint-codec.js';
 import { oracle } from './oracle.js';
 import {
@@ -14,7 +15,6 @@ import {
   interleave,
   type LogRecord,
   PARTITIONS,
-  prng,
   scenarioArb,
   smallIntervals,
   SYMBOLS,
@@ -123,7 +123,7 @@ test('candles and alerts do not depend on the interleaving of symbols or on part
       const queues = symbolLogs(s).map((ticks, i) =>
         ticks.map((tick): LogRecord => ({ partition: partitions[i]!, tick })),
       );
-      const reassigned = interleave(queues, prng(seed));
+      const reassigned = interleave(queues, seededRandom(seed));
       const a = runUninterrupted(
         s,
         original.map((r) => r.tick),

@@ -3,7 +3,8 @@ import { after, afterEach, describe, test } from 'node:test';
 import { silentLogger } from '../../src/logger.js';
 import { createBinanceSource, type BinanceOptions } from '../../src/sources/binance.js';
 import type { TradeStreamSource } from '../../src/sources/trade-stream.js';
-import { type FakeExchange, json, startFakeExchange } from './fake-exchange.js';
+import { sendJson } from '../support/loopback-server.js';
+import { type FakeExchange, startFakeExchange } from './fake-exchange.js';
 import { collector, recordingSleep, until } from './helpers.js';
 
 const T0 = 1_714_564_800_000;
@@ -66,10 +67,10 @@ function serveTrades(fake: FakeExchange, market: Market, cap: number): void {
   fake.onRest = (url, res) => {
     const list = market.rest.get(url.searchParams.get('symbol') ?? '');
     if (url.pathname !== '/api/v3/trades' || list === undefined) {
-      json(res, 400, { code: -1121, msg: 'Invalid symbol.' });
+      sendJson(res, 400, { code: -1121, msg: 'Invalid symbol.' });
       return;
     }
-    json(res, 200, list.slice(-Math.min(Number(url.searchParams.get('limit') ?? 500), cap)));
+    sendJson(res, 200, list.slice(-Math.min(Number(url.searchParams.get('limit') ?? 500), cap)));
   };
 }
 

@@ -4,7 +4,8 @@ import type { WebSocket } from 'ws';
 import { silentLogger } from '../../src/logger.js';
 import { createCoinbaseSource, type CoinbaseOptions } from '../../src/sources/coinbase.js';
 import type { TradeStreamSource } from '../../src/sources/trade-stream.js';
-import { type FakeExchange, json, startFakeExchange } from './fake-exchange.js';
+import { sendJson } from '../support/loopback-server.js';
+import { type FakeExchange, startFakeExchange } from './fake-exchange.js';
 import { collector, until } from './helpers.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00.000Z');
@@ -41,7 +42,7 @@ class Ledger {
 function serveTrades(fake: FakeExchange, ledger: Ledger, pageSize: number): void {
   fake.onRest = (url, res) => {
     if (url.pathname !== '/products/BTC-USD/trades') {
-      json(res, 404, { message: 'NotFound' });
+      sendJson(res, 404, { message: 'NotFound' });
       return;
     }
     const after = url.searchParams.get('after');
@@ -51,7 +52,7 @@ function serveTrades(fake: FakeExchange, ledger: Ledger, pageSize: number): void
       page.length > 0
         ? { 'cb-before': String(page[0]!.trade_id), 'cb-after': String(page.at(-1)!.trade_id) }
         : {};
-    json(res, 200, page, headers);
+    sendJson(res, 200, page, headers);
   };
 }
 

@@ -20,8 +20,9 @@ describe('createSources', () => {
   });
 
   test('the file source without a file is a configuration error', () => {
-    const { settings } = loadConfig({ env: {}, flags: { sources: 'file' } });
-    assert.throws(() => createSources(settings, silentLogger()), {
+    // loadConfig refuses this combination; createSources checks it again for callers that build settings.
+    const { settings } = loadConfig({ env: {}, flags: { sources: 'file', 'file-input': 'x.jsonl' } });
+    assert.throws(() => createSources({ ...settings, fileInput: '' }, silentLogger()), {
       code: 'TF_SOURCE_CONFIG',
       message: /TICKFLOW_FILE_INPUT/,
     });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { messageText } from '../../src/sources/ws-connect.js';
+import { closeServer, listenOnLoopback, sendJson } from '../support/loopback-server.js';
 
 /**
  * A loopback stand-in for an exchange: one port serving a WebSocket stream and a REST API. Tests script
@@ -25,16 +25,6 @@ export interface FakeExchange {
   close(): Promise<void>;
 }
 
-export const json = (
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
-
 export async function startFakeExchange(): Promise<FakeExchange> {
   const wss = new WebSocketServer({ noServer: true });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -51,18 +41,13 @@ export async function startFakeExchange(): Promise<FakeExchange> {
     restRequests: [],
     onConnection: () => undefined,
     onRest: (_url, res) => {
-      json(res, 404, { message: 'NotFound' });
+      sendJson(res, 404, { message: 'NotFound' });
     },
     refuse: [],
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
+      await closeServer(server);
     },
   };
   server.on('upgrade', (req, socket, head) => {
@@ -84,7 +69,6 @@ export async function startFakeExchange(): Promise<FakeExchange> {
       fake.onConnection(ws, index);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return Object.assign(fake, { wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}` });
 }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { Tick } from '../../src/domain/tick.js';
 import type { Logger } from '../../src/logger.js';
-import { sleep, type Sleep } from '../../src/sources/retry.js';
+import { sleep, type Sleep } from '../../src/lib/sleep.js';
 import type { TickSink } from '../../src/sources/source.js';
 
 /** A sink that keeps every tick handed to it. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, parseRetryAfter } from '../../src/sources/backoff.js';
-import { retry, sleep } from '../../src/sources/retry.js';
+import { sleep } from '../../src/lib/sleep.js';
+import { parseRetryAfter } from '../../src/sources/backoff.js';
+import { retry } from '../../src/sources/retry.js';
 import { SourceError } from '../../src/sources/source-error.js';
-import { seededRandom } from '../fixtures/fake-coingecko.js';
 
 const unavailable = (retryAfterMs: number | null = null): SourceError =>
   new SourceError('TF_SOURCE_UNAVAILABLE', 'answered 503', { retriable: true, retryAfterMs });
@@ -14,38 +14,6 @@ function instant(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
   const waits: number[] = [];
   return { waits, sleep: (ms) => (waits.push(ms), Promise.resolve()) };
 }
-
-describe('backoffDelay (full jitter)', () => {
-  test('draws from [0, min(max, base · 2^attempt)) and never outside it', () => {
-    const random = seededRandom(42);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const ceiling = Math.min(1000, 100 * 2 ** attempt);
-      const draws = Array.from({ length: 500 }, () => backoffDelay(attempt, policy, random));
-      assert.ok(
-        draws.every((d) => Number.isInteger(d) && d >= 0 && d < ceiling),
-        `attempt ${attempt}`,
-      );
-      assert.ok(Math.max(...draws) > ceiling * 0.9, 'the whole range is used (jitter, not a fixed delay)');
-      assert.ok(Math.min(...draws) < ceiling * 0.1);
-    }
-  });
-
-  test('the ends of the random range map to 0 and just under the ceiling', () => {
-    assert.equal(
-      backoffDelay(0, policy, () => 0),
-      0,
-    );
-    assert.equal(
-      backoffDelay(2, policy, () => 0.999999),
-      399,
-    );
-    assert.equal(
-      backoffDelay(50, policy, () => 0.5),
-      500,
-      'capped at maxMs, no overflow',
-    );
-  });
-});
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2024-05-01T12:00:00Z');

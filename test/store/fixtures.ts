@@ -3,60 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import { type Alert, alertId } from '../../src/domain/alert.js';
 import type { Candle } from '../../src/domain/candle.js';
-import { epochMs } from '../../src/domain/time.js';
 import { isTickflowError } from '../../src/errors.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { PgliteClient } from '../../src/store/pglite-client.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import type { CommitBatch, Store } from '../../src/store/store.js';
+import { type CandleFields, candle as sharedCandle, T0 } from '../support/fixtures.js';
 
-/** A minute-aligned instant in November 2023. */
-export const T0 = 1_699_999_200_000;
-export const MIN = 60_000;
+export { alert, MIN, T0 } from '../support/fixtures.js';
 
-type CandleFields = Partial<Omit<Candle, 'windowStart' | 'windowEnd'>> & {
-  symbol: string;
-  windowStart: number;
-  windowEnd?: number;
-};
-type AlertFields = Partial<Omit<Alert, 'windowStart' | 'ts'>> & {
-  symbol: string;
-  ts: number;
-  windowStart?: number;
-};
-
-export const candle = (fields: CandleFields): Candle => ({
-  interval: '1m',
-  open: 100,
-  high: 110,
-  low: 90,
-  close: 105,
-  volume: 0,
-  trades: 3,
-  vwap: null,
-  closed: true,
-  ...fields,
-  windowStart: epochMs(fields.windowStart),
-  windowEnd: epochMs(fields.windowEnd ?? fields.windowStart + MIN),
-});
-
-export const alert = (fields: AlertFields): Alert => {
-  const interval = fields.interval ?? '1m';
-  const rule = fields.rule ?? 'price_spike';
-  const windowStart = epochMs(fields.windowStart ?? fields.ts - MIN);
-  return {
-    id: alertId(fields.symbol, interval, rule, windowStart),
-    interval,
-    rule,
-    value: 0.07,
-    threshold: 0.05,
-    ...fields,
-    windowStart,
-    ts: epochMs(fields.ts),
-  };
-};
+/** The shared candle, with no volume and no vwap unless `fields` give them. */
+export const candle = (fields: CandleFields): Candle => sharedCandle({ volume: 0, vwap: null, ...fields });
 
 export const batch = (fields: Partial<CommitBatch>): CommitBatch => ({
   group: 'tickflow-processor',

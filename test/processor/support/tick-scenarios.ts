@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { type Interval, intervalOf, parseIntervals } from '../../../src/domain/interval.js';
 import type { Tick } from '../../../src/domain/tick.js';
 import { durationMs, epochMs } from '../../../src/domain/time.js';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Scenarios: per-symbol plans of ticks, turned into a log (shuffled within the bound, some late beyond it,
@@ -162,18 +163,6 @@ export function scenarioArb(
   });
 }
 
-/** mulberry32: a tiny deterministic PRNG for interleavings, seeded by fast-check. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Merges queues in a random order that keeps each queue's own order. */
 export function interleave<T>(queues: readonly (readonly T[])[], random: () => number): T[] {
   const next = queues.map(() => 0);
@@ -237,5 +226,5 @@ export function buildLog(s: Scenario): LogRecord[] {
   const queues = symbolLogs(s).map((ticks, i) =>
     ticks.map((tick) => ({ partition: s.plans[i]!.partition, tick })),
   );
-  return interleave(queues, prng(s.seed));
+  return interleave(queues, seededRandom(s.seed));
 }
