@@ -176,11 +176,18 @@ export const SCHEMA = {
     doc: 'TTL of crypto:{SYMBOL}:latest',
     parse: durationParser(1000),
   }),
+  commitInterval: field({
+    env: 'TICKFLOW_COMMIT_INTERVAL',
+    flag: 'commit-interval',
+    default: '1s',
+    doc: 'how often the processor commits closed candles and alerts to the store',
+    parse: durationParser(10),
+  }),
   checkpointInterval: field({
     env: 'TICKFLOW_CHECKPOINT_INTERVAL',
     flag: 'checkpoint-interval',
-    default: '1s',
-    doc: 'how often the processor commits candles, alerts, state and offsets together',
+    default: '30s',
+    doc: "how often a commit also checkpoints the processor's state and log offsets (a restart replays from there)",
     parse: durationParser(10),
   }),
   intervals: field({

@@ -41,7 +41,8 @@ export function normaliseSymbol(value: unknown): string | undefined {
 const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TS;
 
-const optionalNumber = (value: unknown): number | null | undefined =>
+/** A finite number, or null when absent; undefined when present but not a finite number. */
+export const optionalNumber = (value: unknown): number | null | undefined =>
   value === undefined || value === null
     ? null
     : typeof value === 'number' && Number.isFinite(value)

@@ -1,18 +1,10 @@
 import type { Cache } from '../cache/cache.js';
 import type { Config } from '../config/load-config.js';
-import type { Alert } from '../domain/alert.js';
 import type { Candle } from '../domain/candle.js';
 import { type Tick, tickToJson } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
-import { isTickflowError } from '../errors.js';
-import {
-  type Log,
-  type LogConsumer,
-  type LogProducer,
-  type LogRecord,
-  type OutgoingRecord,
-  PRICES_TOPIC,
-} from '../log/log.js';
+import { TickflowError, isTickflowError } from '../errors.js';
+import { type Log, type LogConsumer, type LogRecord, PRICES_TOPIC } from '../log/log.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +12,7 @@ import { createOperator } from '../processor/create-operator.js';
 import type { LateTick } from '../processor/processor-output.js';
 import type { WindowOperator } from '../processor/window-operator.js';
 import type { Store } from '../store/store.js';
+import { Committer } from './committer.js';
 import { LivePublisher } from './live-publisher.js';
 import { PartitionStates } from './partition-states.js';
 import { decodePriceMessage } from './price-message.js';
@@ -39,36 +32,31 @@ const MAX_POLL_RECORDS = 2_000;
 /** In-progress candles are published at most this often per symbol (the newest state wins). */
 const OPEN_CANDLE_INTERVAL_MS = 250;
 const POLL_WAIT_MS = 100;
-/** How long close() keeps retrying the last commit while the store is down, before it gives up. */
+/** How long close() keeps retrying the last checkpoint while the store is down, before it gives up. */
 const CLOSE_COMMIT_DEADLINE_MS = 10_000;
 /** Waits between failed loop turns (a commit or a poll): full jitter from 200 ms, capped at 5 s. */
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5_000 };
 
 /**
  * Runs the processor on the log: consumes `crypto-prices`, feeds the window operator, publishes live
- * updates to the cache, and commits candles, alerts, operator state and offsets in one store transaction
- * every checkpoint interval. A store outage stops consumption until a commit succeeds, so nothing is lost;
- * after a crash, processing resumes from the last commit and upserts make the replay harmless.
+ * updates to the cache, and hands candles, alerts and side outputs to the Committer, which writes them
+ * with the operator state and offsets. A store outage stops consumption until a commit succeeds, so
+ * nothing is lost; after a crash, processing resumes from the last checkpoint and the idempotent writes
+ * make the replay harmless.
  */
 export class ProcessorRunner {
   readonly problems: ProblemCounter;
   private readonly operator: WindowOperator;
   private readonly states: PartitionStates;
   private readonly publisher: LivePublisher;
-  private producer: LogProducer | null = null;
   private consumer: LogConsumer | null = null;
-  private pendingCandles: Candle[] = [];
-  private pendingAlerts: Alert[] = [];
-  private sideOutput: { topic: string; record: OutgoingRecord }[] = [];
-  private dirty = false;
+  private committer: Committer | null = null;
   /** Symbols whose in-progress candles changed since they were last published. */
   private readonly openChanged = new Set<string>();
   private lastOpenPublishAt = 0;
-  private lastCommitAt = 0;
-  private storeDown = false;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
-  readonly counters = { records: 0, poison: 0, late: 0, commits: 0 };
+  readonly counters = { records: 0, poison: 0, late: 0 };
 
   constructor(private readonly deps: ProcessorRunnerDeps) {
     this.problems = new ProblemCounter(deps.logger, 'processor');
@@ -76,10 +64,10 @@ export class ProcessorRunner {
       deps.config,
       {
         candle: (candle) => {
-          this.pendingCandles.push(candle);
+          this.sink().candle(candle);
         },
         alert: (alert) => {
-          this.pendingAlerts.push(alert);
+          this.sink().alert(alert);
         },
         late: (late) => {
           this.onLate(late);
@@ -95,27 +83,44 @@ export class ProcessorRunner {
     return this.operator.stats;
   }
 
+  /** Commits and state checkpoints written so far. */
+  get commits(): { commits: number; checkpoints: number } {
+    return { commits: this.committer?.commits ?? 0, checkpoints: this.committer?.checkpoints ?? 0 };
+  }
+
   async start(): Promise<void> {
-    const { log, store } = this.deps;
-    this.producer = log.producer();
-    this.consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {
+    const { log, store, config, clock } = this.deps;
+    const consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {
       onAssigned: async (partitions) =>
         this.states.assign(partitions, await store.loadCheckpoints(PROCESSOR_GROUP, partitions)),
       onRevoked: async (partitions) => {
-        await this.commit();
+        await this.committer?.commit(true);
         this.states.revoke(partitions);
       },
     });
-    this.lastCommitAt = this.deps.clock();
+    this.consumer = consumer;
+    this.committer = new Committer({
+      store,
+      producer: log.producer(),
+      consumer,
+      states: this.states,
+      publisher: this.publisher,
+      problems: this.problems,
+      clock,
+      commitIntervalMs: config.settings.commitInterval,
+      checkpointIntervalMs: config.settings.checkpointInterval,
+    });
     this.loop = this.run();
   }
 
-  /** Stops consuming, commits what was processed, and closes the consumer. */
+  /** Stops consuming, commits and checkpoints what was processed, and closes the consumer. */
   async close(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    const committer = this.committer;
     const deadline = this.deps.clock() + CLOSE_COMMIT_DEADLINE_MS;
-    while (!(await this.commit()) && this.deps.clock() < deadline) await sleep(250);
+    while (committer !== null && !(await committer.commit(true)) && this.deps.clock() < deadline)
+      await sleep(250);
     await this.consumer?.close();
   }
 
@@ -124,13 +129,20 @@ export class ProcessorRunner {
     return (await this.consumer?.lag()) ?? 0;
   }
 
+  private sink(): Committer {
+    if (this.committer === null)
+      throw new TickflowError('TF_PROCESSOR_NOT_STARTED', 'the processor emitted before start()');
+    return this.committer;
+  }
+
   private async run(): Promise<void> {
     const consumer = this.consumer;
-    if (consumer === null) return;
+    const committer = this.committer;
+    if (consumer === null || committer === null) return;
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       try {
-        if (this.commitDue() && !(await this.commit())) {
+        if (committer.due() && !(await committer.commit())) {
           await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
           continue; // the store is down: do not consume more until the commit goes through
         }
@@ -144,17 +156,13 @@ export class ProcessorRunner {
         this.problems.report(
           isTickflowError(err) ? err.code : 'TF_PROCESSOR',
           'processor loop failed; retrying',
-          { err },
+          {
+            err,
+          },
         );
         await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
       }
     }
-  }
-
-  private commitDue(): boolean {
-    return (
-      this.dirty && this.deps.clock() - this.lastCommitAt >= this.deps.config.settings.checkpointInterval
-    );
   }
 
   private async handle(records: readonly LogRecord[]): Promise<void> {
@@ -191,7 +199,7 @@ export class ProcessorRunner {
         signals.push(this.publisher.signal(symbol, message.type === 'gap'));
       }
     }
-    this.dirty = true;
+    this.sink().processed();
     for (const symbol of newest.keys()) this.openChanged.add(symbol);
     await Promise.all([this.publisher.ticks(newest.values()), ...signals]);
   }
@@ -223,7 +231,7 @@ export class ProcessorRunner {
       key: record.key,
       value: record.value,
     });
-    this.sideOutput.push({ topic: DEAD_LETTER_TOPIC, record: { key: record.key, value } });
+    this.sink().sideOutput(DEAD_LETTER_TOPIC, { key: record.key, value });
   }
 
   private onLate(late: LateTick): void {
@@ -234,60 +242,6 @@ export class ProcessorRunner {
       window_start: late.windowStart,
       accepted: late.accepted,
     });
-    this.sideOutput.push({ topic: LATE_TOPIC, record: { key: late.tick.symbol, value } });
-  }
-
-  /**
-   * Writes the side outputs, then candles, alerts, state and offsets in one transaction; then publishes
-   * the committed candles and alerts. Returns false when the store is down (nothing is dropped).
-   */
-  private async commit(): Promise<boolean> {
-    if (!this.dirty) return true;
-    const candles = this.pendingCandles;
-    const alerts = this.pendingAlerts;
-    try {
-      await this.flushSideOutput();
-      await this.deps.store.commit({
-        group: PROCESSOR_GROUP,
-        checkpoints: this.states.checkpoints(),
-        candles,
-        alerts,
-      });
-    } catch (err) {
-      this.storeDown = true;
-      this.problems.report('TF_COMMIT_FAILED', 'commit failed; consumption paused until it succeeds', {
-        err,
-        code: isTickflowError(err) ? err.code : undefined,
-      });
-      return false;
-    }
-    if (this.storeDown) {
-      this.storeDown = false;
-      this.problems.resolved('TF_COMMIT_FAILED', 'commits succeed again; consumption resumes');
-    }
-    this.pendingCandles = [];
-    this.pendingAlerts = [];
-    this.dirty = false;
-    this.lastCommitAt = this.deps.clock();
-    this.counters.commits++;
-    await this.consumer?.commit(this.states.offsets()).catch((err: unknown) => {
-      this.problems.report('TF_LOG_COMMIT', 'could not record the consumer position (informational only)', {
-        err,
-      });
-    });
-    await Promise.all([this.publisher.candles(candles), this.publisher.alerts(alerts)]);
-    return true;
-  }
-
-  private async flushSideOutput(): Promise<void> {
-    if (this.sideOutput.length === 0 || this.producer === null) return;
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const { topic, record } of this.sideOutput) {
-      const records = byTopic.get(topic);
-      if (records === undefined) byTopic.set(topic, [record]);
-      else records.push(record);
-    }
-    for (const [topic, records] of byTopic) await this.producer.send(topic, records);
-    this.sideOutput = [];
+    this.sink().sideOutput(LATE_TOPIC, { key: late.tick.symbol, value });
   }
 }

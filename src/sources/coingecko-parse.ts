@@ -1,4 +1,4 @@
-import type { Tick } from '../domain/tick.js';
+import { optionalNumber, type Tick } from '../domain/tick.js';
 import { type EpochMs, epochMs } from '../domain/time.js';
 
 /** A followed symbol and its CoinGecko id (BTC → bitcoin). */
@@ -26,13 +26,6 @@ const MAX_SECONDS = 253_402_300_799;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const optionalNumber = (value: unknown): number | null | undefined =>
-  value === undefined || value === null
-    ? null
-    : typeof value === 'number' && Number.isFinite(value)
-      ? value
-      : undefined;
 
 type Entry = { ok: true; tick: Tick } | { ok: false; field: string; reason: string; got: unknown };
 

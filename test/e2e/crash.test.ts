@@ -78,7 +78,8 @@ test(
       PORT: '0',
       COINGECKO_BASE_URL: fake.url,
       TICKFLOW_POLL_INTERVAL: '100ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '300ms',
+      TICKFLOW_COMMIT_INTERVAL: '200ms',
+      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
     };
     try {
       const first = await startTickflow(['start'], env);

@@ -38,7 +38,7 @@ describe('tickflow start, end to end against a fake CoinGecko', () => {
       PORT: '0',
       COINGECKO_BASE_URL: fake.url,
       TICKFLOW_POLL_INTERVAL: '200ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '200ms',
+      TICKFLOW_COMMIT_INTERVAL: '200ms',
       TICKFLOW_SOURCE_RETRIES: '3',
     });
     ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/prices/BTC`);

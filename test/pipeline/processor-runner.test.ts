@@ -18,7 +18,7 @@ import type { Store } from '../../src/store/store.js';
 import { sec, T0, tick } from '../support/operator-harness.js';
 import { waitFor } from '../support/wait.js';
 
-const config = loadConfig({ env: {}, flags: { 'checkpoint-interval': '20ms' } });
+const config = loadConfig({ env: {}, flags: { 'commit-interval': '20ms', 'checkpoint-interval': '50ms' } });
 const ticks = [
   ...Array.from({ length: 60 }, (_, i) =>
     tick({ symbol: 'BTC', ts: T0 + sec(20 * i), price: 100 + i, volume: 1 }),
