@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { originMatcher } from './cors-origins.js';
-import { installErrorHandlers } from './error-handler.js';
+import { frameworkError, installErrorHandlers } from './error-handler.js';
 import { installFiniteNumberGuard } from './finite-params.js';
 import { registerDocs, registerOpenApi } from './openapi.js';
 import { requestIdFrom } from './request-id.js';
@@ -72,6 +72,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     handlerTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkError,
   });
   const hub = new WsHub(deps.cache, deps.logger.child({ component: 'ws-hub' }), {
     ...DEFAULT_WS_HUB_OPTIONS,

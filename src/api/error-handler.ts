@@ -80,6 +80,16 @@ export function sendError(reply: FastifyReply, c: Classified): FastifyReply {
 }
 
 /**
+ * Errors the router raises before any route runs (a path parameter over the length limit, a malformed
+ * URL), which Fastify would otherwise answer in its own format.
+ */
+export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const c = classify(err, request);
+  logError(err, c, request);
+  void sendError(reply, { ...c, message: c.message.slice(0, 200) });
+}
+
+/**
  * One place turns every failure into `{"error":{"code","message","statusCode"}}`: TickflowErrors keep
  * their code and status (a retriable 5xx becomes 503), validation errors become 400 naming the parameter,
  * unknown routes 404, anything else a logged 500 with a generic message.
