@@ -5,7 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['processor-throughput.ts', 'processor-memory.ts', 'api-rest.ts', 'api-ws.ts'];
+const BENCHES = [
+  'processor-throughput.ts',
+  'processor-memory.ts',
+  'log-append.ts',
+  'store-commit.ts',
+  'api-rest.ts',
+  'api-ws.ts',
+];
 const only = process.argv.slice(2);
 
 const results: unknown[] = [];

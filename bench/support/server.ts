@@ -3,37 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/logger.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
-import type { Candle } from '../../src/domain/candle.js';
-import { epochMs } from '../../src/domain/time.js';
+import { candles as history, T0 } from '../support.js';
 import { startTickflow, type TickflowProcess } from '../../test/support/tickflow-process.js';
 import { waitFor } from '../../test/support/wait.js';
 
 export interface BenchServer {
   readonly app: TickflowProcess;
   close(): Promise<void>;
-}
-
-/** `count` closed 1m BTC candles, one a minute, ending an hour ago. */
-function history(count: number): Candle[] {
-  const end = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
-  return Array.from({ length: count }, (_, i) => {
-    const start = end - (count - i) * 60_000;
-    const price = 60_000 + Math.sin(i / 10) * 500;
-    return {
-      symbol: 'BTC',
-      interval: '1m',
-      windowStart: epochMs(start),
-      windowEnd: epochMs(start + 60_000),
-      open: price,
-      high: price + 20,
-      low: price - 20,
-      close: price + 5,
-      volume: 12.5,
-      trades: 40,
-      vwap: price + 1,
-      closed: true,
-    };
-  });
 }
 
 /**
@@ -46,7 +22,13 @@ export async function startBenchServer(env: Record<string, string>, candles = 0)
   if (candles > 0) {
     const store = createPgliteStore(join(dataDir, 'store'), silentLogger());
     await store.start();
-    await store.commit({ group: 'bench', checkpoints: [], candles: history(candles), alerts: [] });
+    const end = Math.floor((Date.now() - T0) / 60_000) - 60 - candles;
+    await store.commit({
+      group: 'bench',
+      checkpoints: [],
+      candles: history('BTC', candles, end),
+      alerts: [],
+    });
     await store.close();
   }
   const app = await startTickflow(['start'], {

@@ -19,7 +19,7 @@ describe('embedded log: consumers', () => {
     await cleanup();
   });
 
-  test('a poll waiting on an empty log returns promptly after an append (well under 50 ms)', async () => {
+  test('a poll waiting on an empty log is woken by an append, not by its timeout', async () => {
     await log.ensureTopic('wake', 3);
     const consumer = await log.consumer('wake-g', 'wake', handlersFrom());
     const latencies: number[] = [];
@@ -39,11 +39,10 @@ describe('embedded log: consumers', () => {
       );
       latencies.push(polledAt - ackedAt);
     }
-    // Typically well under 1 ms; the margins absorb a loaded CI machine, yet a timer-driven poll would fail.
-    const sorted = [...latencies].sort((a, b) => a - b);
+    // Typically well under 1 ms (the speed is measured by `npm run bench`); a poll that waited for its
+    // 5 s timeout instead of the append's wake-up would fail this by far, even on a loaded machine.
     const report = `wake-up latencies after the ack: ${latencies.map((l) => l.toFixed(2)).join(', ')} ms`;
-    assert.ok(sorted[Math.floor(sorted.length / 2)]! < 10, report);
-    assert.ok(sorted.at(-1)! < 50, report);
+    assert.ok(Math.max(...latencies) < 1_000, report);
     await consumer.close();
   });
 
