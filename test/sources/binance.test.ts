@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, describe, test } from 'node:test';
-import { silentLogger } from '../../src/logger.js';
+import { describe, test } from 'node:test';
 import { createBinanceSource, type BinanceOptions } from '../../src/sources/binance.js';
-import type { TradeStreamSource } from '../../src/sources/trade-stream.js';
 import { sendJson } from '../support/loopback-server.js';
-import { type FakeExchange, startFakeExchange } from './fake-exchange.js';
-import { collector, recordingSleep, until } from './helpers.js';
+import type { FakeExchange } from './fake-exchange.js';
+import { recordingSleep, until } from './helpers.js';
+import { quickStreamOptions, streamFixture } from './stream-fixture.js';
 
 const T0 = 1_714_564_800_000;
 
@@ -74,35 +73,14 @@ function serveTrades(fake: FakeExchange, market: Market, cap: number): void {
   };
 }
 
-const fakes: FakeExchange[] = [];
-const sources: TradeStreamSource[] = [];
-afterEach(async () => {
-  await Promise.all(sources.splice(0).map((s) => s.close()));
-});
-after(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-});
-
-async function setup(
-  overrides: Partial<BinanceOptions> = {},
-): Promise<{ fake: FakeExchange; source: TradeStreamSource; out: ReturnType<typeof collector> }> {
-  const fake = await startFakeExchange();
-  fakes.push(fake);
-  const source = createBinanceSource({
-    wsUrl: fake.wsUrl,
-    restUrl: fake.restUrl,
+const setup = streamFixture((fake, overrides: Partial<BinanceOptions>) =>
+  createBinanceSource({
+    ...quickStreamOptions(fake),
     symbols: ['BTC', 'ETH'],
-    logger: silentLogger(),
-    attempts: 3,
-    timeoutMs: 1000,
-    silenceMs: 2000,
-    backoff: { baseMs: 10, maxMs: 100 },
     clock: () => T0 + 50_000,
     ...overrides,
-  });
-  sources.push(source);
-  return { fake, source, out: collector() };
-}
+  }),
+);
 
 const seqs = (ticks: readonly { symbol: string; seq: string | null }[], symbol: string): (string | null)[] =>
   ticks.filter((t) => t.symbol === symbol).map((t) => t.seq);

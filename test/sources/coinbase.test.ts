@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { WebSocket } from 'ws';
-import { silentLogger } from '../../src/logger.js';
 import { createCoinbaseSource, type CoinbaseOptions } from '../../src/sources/coinbase.js';
-import type { TradeStreamSource } from '../../src/sources/trade-stream.js';
 import { sendJson } from '../support/loopback-server.js';
-import { type FakeExchange, startFakeExchange } from './fake-exchange.js';
-import { collector, until } from './helpers.js';
+import type { FakeExchange } from './fake-exchange.js';
+import { until } from './helpers.js';
+import { quickStreamOptions, streamFixture } from './stream-fixture.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00.000Z');
 
@@ -56,36 +55,14 @@ function serveTrades(fake: FakeExchange, ledger: Ledger, pageSize: number): void
   };
 }
 
-const fakes: FakeExchange[] = [];
-const sources: TradeStreamSource[] = [];
-afterEach(async () => {
-  await Promise.all(sources.splice(0).map((s) => s.close()));
-});
-after(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-});
-
-async function setup(
-  overrides: Partial<CoinbaseOptions> = {},
-): Promise<{ fake: FakeExchange; source: TradeStreamSource; out: ReturnType<typeof collector> }> {
-  const fake = await startFakeExchange();
-  fakes.push(fake);
-  const source = createCoinbaseSource({
-    wsUrl: fake.wsUrl,
-    restUrl: fake.restUrl,
+const setup = streamFixture((fake, overrides: Partial<CoinbaseOptions>) =>
+  createCoinbaseSource({
+    ...quickStreamOptions(fake),
     symbols: ['BTC'],
-    logger: silentLogger(),
-    attempts: 3,
-    timeoutMs: 1000,
-    silenceMs: 2000,
-    backoff: { baseMs: 10, maxMs: 100 },
     clock: () => T0 + 999_000,
     ...overrides,
-  });
-  sources.push(source);
-  const out = collector();
-  return { fake, source, out };
-}
+  }),
+);
 
 const onSubscribe = (ws: WebSocket, then: () => void): void => {
   ws.once('message', () => {
