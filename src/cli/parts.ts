@@ -129,7 +129,7 @@ export class Parts {
     }));
     const runner = this.runner;
     if (runner !== null) {
-      probes.push({ name: 'processor', required: false, check: async () => `lag ${await runner.lag()}` });
+      probes.push({ name: 'processor', required: false, check: () => runner.describe() });
     }
     return probes;
   }

@@ -129,6 +129,15 @@ export class ProcessorRunner {
     return (await this.consumer?.lag()) ?? 0;
   }
 
+  /** One line for /health: the lag, then what went to the side outputs (their topics hold the records). */
+  async describe(): Promise<string> {
+    const { stats } = this.operator;
+    return (
+      `lag ${await this.lag()}; ${this.counters.poison} dead-lettered (${DEAD_LETTER_TOPIC}); ` +
+      `${stats.lateTicks} late (${LATE_TOPIC}); ${stats.duplicates} duplicates`
+    );
+  }
+
   private sink(): Committer {
     if (this.committer === null)
       throw new TickflowError('TF_PROCESSOR_NOT_STARTED', 'the processor emitted before start()');
