@@ -4,8 +4,6 @@ import type { CandleJson } from '../domain/candle.js';
 /** Key and channel names kept from the original design. */
 export const latestKey = (symbol: string): string => `crypto:${symbol}:latest`;
 export const UPDATES_CHANNEL = 'crypto:updates';
-/** 1.5 × the default 30 s poll interval. */
-export const DEFAULT_LATEST_TTL_MS = 45_000;
 
 /** The value of `crypto:{SYMBOL}:latest`, and the body of `GET /api/v1/latest/{symbol}`. */
 export interface LatestPrice {

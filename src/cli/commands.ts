@@ -1,6 +1,14 @@
-import { createAdapters } from './adapters.js';
+import { type Adapters, createAdapters } from './adapters.js';
 import { Parts } from './parts.js';
-import type { ServiceSpec } from './service.js';
+import type { Part, ServiceContext, ServiceSpec } from './service.js';
+
+/** Builds a command's parts from the configured adapters. */
+const withParts =
+  (choose: (p: Parts, adapters: Adapters, ctx: ServiceContext) => { parts: Part[]; banner: () => string }) =>
+  async (ctx: ServiceContext): Promise<{ parts: Part[]; banner: () => string }> => {
+    const adapters = await createAdapters(ctx.config, ctx.logger);
+    return choose(new Parts(ctx, adapters), adapters, ctx);
+  };
 
 const describeSources = (sources: readonly string[], symbols: readonly string[]): string =>
   `sources ${sources.join(',')} for ${symbols.join(',')}`;
@@ -10,9 +18,7 @@ export const startCommand: ServiceSpec = {
   command: 'start',
   summary:
     'Runs the whole pipeline in one process: sources, log, processor, store, cache, API and dashboard.',
-  build: async (ctx) => {
-    const adapters = await createAdapters(ctx.config, ctx.logger);
-    const p = new Parts(ctx, adapters);
+  build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
       parts: [
@@ -28,51 +34,45 @@ export const startCommand: ServiceSpec = {
         `tickflow: dashboard at ${p.url()} · log ${adapters.describe.log} · store ${adapters.describe.store} · ` +
         `cache ${adapters.describe.cache} · ${describeSources(settings.sources, settings.symbols)}`,
     };
-  },
+  }),
 };
 
 /** `tickflow ingest`: the sources, appending to the log. */
 export const ingestCommand: ServiceSpec = {
   command: 'ingest',
   summary: 'Runs the sources and appends their ticks to the log.',
-  build: async (ctx) => {
-    const adapters = await createAdapters(ctx.config, ctx.logger);
-    const p = new Parts(ctx, adapters);
+  build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
       parts: [p.log(), p.ingest()],
       banner: () =>
         `tickflow ingest: log ${adapters.describe.log} · ${describeSources(settings.sources, settings.symbols)}`,
     };
-  },
+  }),
 };
 
 /** `tickflow process`: the stream processor and the alert relay. */
 export const processCommand: ServiceSpec = {
   command: 'process',
   summary: 'Runs the stream processor on the log, writing candles and alerts to the store and the cache.',
-  build: async (ctx) => {
-    const adapters = await createAdapters(ctx.config, ctx.logger);
-    const p = new Parts(ctx, adapters);
+  build: withParts((p, adapters) => {
     return {
       parts: [p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],
       banner: () =>
         `tickflow process: log ${adapters.describe.log} · store ${adapters.describe.store} · cache ${adapters.describe.cache}`,
     };
-  },
+  }),
 };
 
 /** `tickflow serve`: the REST + WebSocket API and the dashboard. */
 export const serveCommand: ServiceSpec = {
   command: 'serve',
   summary: 'Runs the REST + WebSocket API and the dashboard.',
-  build: async (ctx) => {
-    const adapters = await createAdapters(ctx.config, ctx.logger);
-    const p = new Parts(ctx, adapters);
+  build: withParts((p, adapters) => {
     return {
       parts: [p.store(), p.cache(), p.api(p.probes(['store', 'cache']))],
       banner: () =>
         `tickflow serve: API at ${p.url()} · store ${adapters.describe.store} · cache ${adapters.describe.cache}`,
     };
-  },
+  }),
 };

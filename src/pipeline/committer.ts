@@ -39,8 +39,6 @@ export class Committer {
   private lastCommitAt: number;
   private lastCheckpointAt: number;
   private failing = false;
-  commits = 0;
-  checkpoints = 0;
 
   constructor(private readonly deps: CommitterDeps) {
     this.lastCommitAt = deps.clock();
@@ -103,7 +101,6 @@ export class Committer {
     this.candles = [];
     this.alerts = [];
     this.lastCommitAt = now;
-    this.commits++;
     if (withState) await this.checkpointed(now);
     await Promise.all([this.deps.publisher.candles(candles), this.deps.publisher.alerts(alerts)]);
     return true;
@@ -112,7 +109,6 @@ export class Committer {
   private async checkpointed(now: number): Promise<void> {
     this.statePending = false;
     this.lastCheckpointAt = now;
-    this.checkpoints++;
     await this.deps.consumer.commit(this.deps.states.offsets()).catch((err: unknown) => {
       this.deps.problems.report(
         'TF_LOG_COMMIT',

@@ -79,15 +79,6 @@ export class ProcessorRunner {
     this.publisher = new LivePublisher(deps.cache, deps.config.settings.latestTtl, this.problems);
   }
 
-  get stats(): WindowOperator['stats'] {
-    return this.operator.stats;
-  }
-
-  /** Commits and state checkpoints written so far. */
-  get commits(): { commits: number; checkpoints: number } {
-    return { commits: this.committer?.commits ?? 0, checkpoints: this.committer?.checkpoints ?? 0 };
-  }
-
   async start(): Promise<void> {
     const { log, store, config, clock } = this.deps;
     const consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {

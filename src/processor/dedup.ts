@@ -48,10 +48,6 @@ export class Deduplicator {
     this.keys = this.keys.slice(i);
   }
 
-  get size(): number {
-    return this.times.length;
-  }
-
   snapshot(): DedupEntry[] {
     return this.times.map((ts, i) => [ts, (this.keys[i] as Key).source, (this.keys[i] as Key).seq]);
   }
