@@ -1,6 +1,9 @@
 /** The state of one part of the pipeline, as `GET /health` shows it. */
+export type ComponentStatus = 'up' | 'degraded' | 'down';
+
 export interface ComponentHealth {
-  readonly status: 'up' | 'down';
+  /** `degraded`: working, but falling behind or partly failing. */
+  readonly status: ComponentStatus;
   /** A required component that is down makes the whole service `down` (503). */
   readonly required: boolean;
   readonly detail?: string;
@@ -16,11 +19,11 @@ export interface HealthReport {
   readonly components: Readonly<Record<string, ComponentHealth>>;
 }
 
-/** `down` when a required component is down, `degraded` when an optional one is, else `ok`. */
+/** `down` when a required component is down, `degraded` when any other is not up, else `ok`. */
 export function overallStatus(components: Readonly<Record<string, ComponentHealth>>): HealthStatus {
-  const down = Object.values(components).filter((c) => c.status === 'down');
-  if (down.some((c) => c.required)) return 'down';
-  return down.length > 0 ? 'degraded' : 'ok';
+  const notUp = Object.values(components).filter((c) => c.status !== 'up');
+  if (notUp.some((c) => c.required && c.status === 'down')) return 'down';
+  return notUp.length > 0 ? 'degraded' : 'ok';
 }
 
 /** Serving (200) unless the report says `down` or a required component is down (503). */

@@ -157,7 +157,7 @@ export const healthResponse = object({
     additionalProperties: {
       type: 'object',
       properties: {
-        status: { type: 'string', enum: ['up', 'down'] },
+        status: { type: 'string', enum: ['up', 'degraded', 'down'] },
         required: { type: 'boolean' },
         detail: string,
         lastSuccessAt: nullableNumber,

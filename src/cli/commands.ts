@@ -44,9 +44,10 @@ export const ingestCommand: ServiceSpec = {
   build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
-      parts: [p.log(), p.ingest()],
+      parts: [p.log(), p.cache(), p.ingest()],
       banner: () =>
-        `tickflow ingest: log ${adapters.describe.log} · ${describeSources(settings.sources, settings.symbols)}`,
+        `tickflow ingest: log ${adapters.describe.log} · cache ${adapters.describe.cache} · ` +
+        describeSources(settings.sources, settings.symbols),
     };
   }),
 };

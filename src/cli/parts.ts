@@ -81,7 +81,15 @@ export class Parts {
     const { settings } = this.ctx.config;
     const logger = this.ctx.logger.child({ component: 'ingest' });
     const sources = createSources(settings, logger, this.ctx.clock);
-    const ingestor = new Ingestor(this.adapters.log, sources, settings.symbols, logger, this.ctx.clock);
+    const ingestor = new Ingestor({
+      log: this.adapters.log,
+      cache: this.adapters.cache,
+      sources,
+      symbols: settings.symbols,
+      latestTtlMs: settings.latestTtl,
+      logger,
+      clock: this.ctx.clock,
+    });
     this.ingestor = ingestor;
     return {
       name: 'ingest',

@@ -5,6 +5,7 @@ import type { LogConsumer, LogProducer, OutgoingRecord } from '../log/log.js';
 import type { Store } from '../store/store.js';
 import type { LivePublisher } from './live-publisher.js';
 import type { PartitionStates } from './partition-states.js';
+import type { ProcessorHealth } from './processor-health.js';
 import type { ProblemCounter } from './problem-counter.js';
 import { PROCESSOR_GROUP } from './topics.js';
 
@@ -15,6 +16,7 @@ export interface CommitterDeps {
   readonly states: PartitionStates;
   readonly publisher: LivePublisher;
   readonly problems: ProblemCounter;
+  readonly health: ProcessorHealth;
   readonly clock: () => number;
   /** How often closed candles and alerts are committed. */
   readonly commitIntervalMs: number;
@@ -88,6 +90,7 @@ export class Committer {
       await this.deps.store.commit({ group: PROCESSOR_GROUP, checkpoints, candles, alerts });
     } catch (err) {
       this.failing = true;
+      this.deps.health.failed('commit', err);
       this.deps.problems.report('TF_COMMIT_FAILED', 'commit failed; consumption paused until it succeeds', {
         err,
         code: isTickflowError(err) ? err.code : undefined,

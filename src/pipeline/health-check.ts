@@ -1,15 +1,32 @@
-import { type ComponentHealth, type HealthReport, overallStatus } from '../api/health.js';
+import {
+  type ComponentHealth,
+  type ComponentStatus,
+  type HealthReport,
+  overallStatus,
+} from '../api/health.js';
 import type { SourceStatus } from '../sources/source.js';
+
+/** What a probe found when the part answered: its own status (default up) and a detail. */
+export interface ProbeResult {
+  readonly status: ComponentStatus;
+  readonly detail: string;
+}
 
 /** A part whose health is a probe that resolves when it is up. */
 export interface Probe {
   readonly name: string;
   readonly required: boolean;
-  /** Resolves when the part is up, with an optional detail (e.g. a lag); rejects when it is down. */
+  /**
+   * Resolves when the part answers: with nothing (up), a detail (up, e.g. a lag) or a result that says
+   * how it is doing; rejects when it is down.
+   */
   check(): Promise<unknown>;
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
+
+const isProbeResult = (value: unknown): value is ProbeResult =>
+  typeof value === 'object' && value !== null && 'status' in value && 'detail' in value;
 
 async function probe(p: Probe): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
@@ -19,10 +36,10 @@ async function probe(p: Probe): Promise<ComponentHealth> {
     }, PROBE_TIMEOUT_MS);
   });
   try {
-    const detail = await Promise.race([p.check(), timeout]);
-    return typeof detail === 'string'
-      ? { status: 'up', required: p.required, detail }
-      : { status: 'up', required: p.required };
+    const result = await Promise.race([p.check(), timeout]);
+    if (typeof result === 'string') return { status: 'up', required: p.required, detail: result };
+    if (isProbeResult(result)) return { ...result, required: p.required };
+    return { status: 'up', required: p.required };
   } catch (err) {
     return { status: 'down', required: p.required, detail: err instanceof Error ? err.message : String(err) };
   } finally {

@@ -1,10 +1,23 @@
+import type { Cache } from '../cache/cache.js';
 import type { Tick } from '../domain/tick.js';
-import { type Log, type LogProducer, PRICES_TOPIC } from '../log/log.js';
+import { type Log, type LogProducer, type OutgoingRecord, PRICES_TOPIC } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus } from '../sources/source.js';
 import { encodeSignal, encodeTick, type FeedSignal } from './price-message.js';
+import { ProblemCounter } from './problem-counter.js';
 
 const WATCH_INTERVAL_MS = 1_000;
+
+export interface IngestorDeps {
+  readonly log: Log;
+  /** Where the latest prices live: marked stale here while the log takes no writes. */
+  readonly cache: Cache;
+  readonly sources: readonly Source[];
+  readonly symbols: readonly string[];
+  readonly latestTtlMs: number;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
 
 /**
  * Runs the sources and appends what they produce to `crypto-prices`, keyed by symbol. A source's sink
@@ -12,59 +25,55 @@ const WATCH_INTERVAL_MS = 1_000;
  *
  * It also watches each source's status: a successful fetch that brought no new tick becomes a heartbeat
  * (the latest price is still current) and a skipped poll becomes a gap marker (the latest price is
- * stale), so the gap stays visible downstream.
+ * stale), so the gap stays visible downstream. When the log itself refuses writes, no marker can reach
+ * the processor, so the ingestor marks the latest prices stale in the cache itself.
  */
 export class Ingestor {
+  readonly problems: ProblemCounter;
   private producer: LogProducer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly seen = new Map<string, { lastSuccessAt: number | null; gaps: number }>();
+  private writesFailing = false;
   appended = 0;
 
-  constructor(
-    private readonly log: Log,
-    private readonly sources: readonly Source[],
-    private readonly symbols: readonly string[],
-    private readonly logger: Logger,
-    private readonly clock: () => number,
-  ) {}
+  constructor(private readonly deps: IngestorDeps) {
+    this.problems = new ProblemCounter(deps.logger, 'ingest');
+  }
 
   async start(): Promise<void> {
-    const producer = this.log.producer();
+    const producer = this.deps.log.producer();
     this.producer = producer;
-    for (const source of this.sources) {
+    for (const source of this.deps.sources) {
       this.seen.set(source.name, { lastSuccessAt: null, gaps: 0 });
       await source.start((ticks) => this.append(ticks));
     }
     this.timer = setInterval(() => {
       this.watch().catch((err: unknown) => {
-        this.logger.warn({ err }, 'could not append feed signals');
+        this.deps.logger.debug({ err }, 'could not append feed signals');
       });
     }, WATCH_INTERVAL_MS);
     this.timer.unref();
   }
 
   statuses(): SourceStatus[] {
-    return this.sources.map((s) => s.status());
+    return this.deps.sources.map((s) => s.status());
   }
 
   /** Stops the sources (they hand in-flight ticks to the log first). */
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
-    await Promise.all(this.sources.map((s) => s.close()));
+    await Promise.all(this.deps.sources.map((s) => s.close()));
   }
 
   private async append(ticks: readonly Tick[]): Promise<void> {
-    if (ticks.length === 0 || this.producer === null) return;
-    await this.producer.send(
-      PRICES_TOPIC,
-      ticks.map((t) => ({ key: t.symbol, value: encodeTick(t) })),
-    );
+    if (ticks.length === 0) return;
+    await this.write(ticks.map((t) => ({ key: t.symbol, value: encodeTick(t) })));
     this.appended += ticks.length;
   }
 
   private async watch(): Promise<void> {
     const signals: FeedSignal[] = [];
-    for (const source of this.sources) {
+    for (const source of this.deps.sources) {
       const status = source.status();
       const before = this.seen.get(source.name) ?? { lastSuccessAt: null, gaps: 0 };
       let type: FeedSignal['type'] | null = null;
@@ -74,14 +83,46 @@ export class Ingestor {
       this.seen.set(source.name, { lastSuccessAt: status.lastSuccessAt, gaps: status.gaps });
       if (type === null) continue;
       const reason = type === 'gap' && status.lastError !== null ? { reason: status.lastError } : {};
-      for (const symbol of this.symbols) {
-        signals.push({ type, symbol, source: source.name, at: this.clock(), ...reason });
+      for (const symbol of this.deps.symbols) {
+        signals.push({ type, symbol, source: source.name, at: this.deps.clock(), ...reason });
       }
     }
-    if (signals.length === 0 || this.producer === null) return;
-    await this.producer.send(
-      PRICES_TOPIC,
-      signals.map((s) => ({ key: s.symbol, value: encodeSignal(s) })),
-    );
+    if (signals.length > 0) await this.write(signals.map((s) => ({ key: s.symbol, value: encodeSignal(s) })));
+  }
+
+  /** Appends to `crypto-prices`; a refusal is counted, logged once, and makes the latest prices stale. */
+  private async write(records: readonly OutgoingRecord[]): Promise<void> {
+    if (this.producer === null) return;
+    try {
+      await this.producer.send(PRICES_TOPIC, records);
+    } catch (err) {
+      this.problems.report('TF_INGEST_WRITE_FAILED', 'the log refuses writes; latest prices marked stale', {
+        err,
+      });
+      if (!this.writesFailing) {
+        this.writesFailing = true;
+        await Promise.all(this.deps.symbols.map((symbol) => this.markStale(symbol)));
+      }
+      throw err;
+    }
+    if (this.writesFailing) {
+      this.writesFailing = false;
+      this.problems.resolved('TF_INGEST_WRITE_FAILED', 'the log takes writes again');
+    }
+  }
+
+  private async markStale(symbol: string): Promise<void> {
+    const { cache, latestTtlMs } = this.deps;
+    try {
+      const latest = await cache.getLatest(symbol);
+      if (latest === null || latest.stale) return;
+      const stale = { ...latest, stale: true };
+      await cache.setLatest(stale, latestTtlMs);
+      await cache.publish({ type: 'tick', ...stale });
+    } catch (err) {
+      this.problems.report('TF_CACHE_UNAVAILABLE', 'cannot mark the latest price stale in the cache', {
+        err,
+      });
+    }
   }
 }

@@ -14,9 +14,11 @@ import type { WindowOperator } from '../processor/window-operator.js';
 import type { Store } from '../store/store.js';
 import { Committer } from './committer.js';
 import { LivePublisher } from './live-publisher.js';
+import type { ProbeResult } from './health-check.js';
 import { PartitionStates } from './partition-states.js';
 import { decodePriceMessage } from './price-message.js';
 import { ProblemCounter } from './problem-counter.js';
+import { ProcessorHealth } from './processor-health.js';
 import { DEAD_LETTER_TOPIC, LATE_TOPIC, PROCESSOR_GROUP } from './topics.js';
 
 export interface ProcessorRunnerDeps {
@@ -46,6 +48,7 @@ const RETRY_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5_000 };
  */
 export class ProcessorRunner {
   readonly problems: ProblemCounter;
+  private readonly health: ProcessorHealth;
   private readonly operator: WindowOperator;
   private readonly states: PartitionStates;
   private readonly publisher: LivePublisher;
@@ -60,6 +63,7 @@ export class ProcessorRunner {
 
   constructor(private readonly deps: ProcessorRunnerDeps) {
     this.problems = new ProblemCounter(deps.logger, 'processor');
+    this.health = new ProcessorHealth(deps.clock, deps.config.settings.commitInterval);
     this.operator = createOperator(
       deps.config,
       {
@@ -97,6 +101,7 @@ export class ProcessorRunner {
       states: this.states,
       publisher: this.publisher,
       problems: this.problems,
+      health: this.health,
       clock,
       commitIntervalMs: config.settings.commitInterval,
       checkpointIntervalMs: config.settings.checkpointInterval,
@@ -120,13 +125,17 @@ export class ProcessorRunner {
     return (await this.consumer?.lag()) ?? 0;
   }
 
-  /** One line for /health: the lag, then what went to the side outputs (their topics hold the records). */
-  async describe(): Promise<string> {
+  /**
+   * The processor's component in /health: down while commits keep failing, degraded while the lag keeps
+   * growing; the detail gives the lag, then what went to the side outputs (their topics hold the records).
+   */
+  async describe(): Promise<ProbeResult> {
     const { stats } = this.operator;
-    return (
-      `lag ${await this.lag()}; ${this.counters.poison} dead-lettered (${DEAD_LETTER_TOPIC}); ` +
-      `${stats.lateTicks} late (${LATE_TOPIC}); ${stats.duplicates} duplicates`
-    );
+    const lag = await this.lag();
+    const summary =
+      `lag ${lag}; ${this.counters.poison} dead-lettered (${DEAD_LETTER_TOPIC}); ` +
+      `${stats.lateTicks} late (${LATE_TOPIC}); ${stats.duplicates} duplicates`;
+    return this.health.status(summary);
   }
 
   private sink(): Committer {
@@ -141,7 +150,9 @@ export class ProcessorRunner {
     if (consumer === null || committer === null) return;
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
+      this.health.turned();
       try {
+        if (this.health.lagSampleDue()) this.health.sampleLag(await consumer.lag());
         if (committer.due() && !(await committer.commit())) {
           await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
           continue; // the store is down: do not consume more until the commit goes through
@@ -152,7 +163,9 @@ export class ProcessorRunner {
           this.operator.onProcessingTime(); // caught up: quiet symbols may move on
         else await this.handle(records);
         await this.publishOpenCandles();
+        this.health.succeeded();
       } catch (err) {
+        this.health.failed('processing', err);
         this.problems.report(
           isTickflowError(err) ? err.code : 'TF_PROCESSOR',
           'processor loop failed; retrying',

@@ -27,6 +27,13 @@ describe('overallStatus and isServing', () => {
     assert.equal(overallStatus({}), 'ok');
   });
 
+  test('a degraded component, required or not, makes the service degraded but never down', () => {
+    const lagging = { status: 'degraded', required: false, detail: 'lag grew' } as const;
+    assert.equal(overallStatus({ store: STORE_UP, processor: lagging }), 'degraded');
+    assert.equal(overallStatus({ store: { ...STORE_UP, status: 'degraded' } }), 'degraded');
+    assert.equal(isServing(report('degraded', { processor: lagging })), true);
+  });
+
   test('a report is serving unless it says down or a required component is down', () => {
     assert.equal(isServing(report('degraded', { coingecko: SOURCE_DOWN })), true);
     assert.equal(isServing(report('down', {})), false);

@@ -110,10 +110,10 @@ test(
       );
       return stored.flat().length === expected.length;
     });
-    assert.match(
-      await live.describe(),
-      /^lag 0; 2 dead-lettered \(crypto-prices-dlq\); 1 late \(crypto-prices-late\); 0 duplicates$/,
-    );
+    assert.deepEqual(await live.describe(), {
+      status: 'up',
+      detail: 'lag 0; 2 dead-lettered (crypto-prices-dlq); 1 late (crypto-prices-late); 0 duplicates',
+    });
     await live.close();
     runner = undefined;
 
