@@ -36,11 +36,20 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   for (const [name, spec] of Object.entries(SCHEMA) as [SettingName, (typeof SCHEMA)[SettingName]][]) {
     const fromFlag = flags[spec.flag];
     const fromEnv = env[spec.env];
-    const raw = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? spec.default : fromEnv);
-    const parsed = spec.parse(raw);
+    const given = fromFlag ?? fromEnv;
+    const origin =
+      fromFlag !== undefined
+        ? `--${spec.flag}`
+        : fromEnv !== undefined
+          ? spec.env
+          : `default of --${spec.flag}`;
+    if (given?.trim() === '' && spec.default !== '') {
+      // An empty value is a mistake (an unset variable in a script), never a quiet choice of the default.
+      violations.push(`${origin}: is empty; unset it to use the default (${spec.default})`);
+      continue;
+    }
+    const parsed = spec.parse(given ?? spec.default);
     if (typeof parsed === 'string') {
-      const origin =
-        fromFlag !== undefined ? `--${spec.flag}` : fromEnv ? spec.env : `default of --${spec.flag}`;
       violations.push(`${origin}: ${parsed}`);
     } else {
       values[name] = parsed.value;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ALERT_RULES, type AlertRule } from '../domain/alert.js';
 import { parseIntervals } from '../domain/interval.js';
 import { SYMBOL_PATTERN } from '../domain/tick.js';
@@ -120,6 +121,17 @@ export const urlParser =
   };
 
 export const stringParser = (raw: string): Parsed<string> => ok(raw.trim());
+
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** An address to listen on: an IPv4 or IPv6 address, or a host name (RFC 1123). */
+export const hostParser = (raw: string): Parsed<string> => {
+  const host = raw.trim();
+  if (isIP(host) !== 0) return ok(host);
+  const labels = host.split('.');
+  if (host.length <= 253 && labels.every((label) => HOST_LABEL.test(label))) return ok(host);
+  return `"${raw}" is not an IP address or a host name`;
+};
 
 /** Origins for CORS: `http://localhost` (any port) or `https://app.example.com:8443`. */
 export const originsParser = (raw: string): Parsed<readonly string[]> => {

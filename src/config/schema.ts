@@ -5,6 +5,7 @@ import {
   durationParser,
   enumListParser,
   enumParser,
+  hostParser,
   intervalsParser,
   numberParser,
   originsParser,
@@ -27,7 +28,7 @@ export const SCHEMA = {
     flag: 'host',
     default: '127.0.0.1',
     doc: 'API and dashboard address',
-    parse: stringParser,
+    parse: hostParser,
   }),
   port: field({
     env: 'PORT',
@@ -210,6 +211,13 @@ export const SCHEMA = {
     default: '0',
     doc: 'how long a closed candle still takes late ticks, re-emitted as an update',
     parse: durationParser(0),
+  }),
+  futureHorizon: field({
+    env: 'TICKFLOW_FUTURE_HORIZON',
+    flag: 'future-horizon',
+    default: '5m',
+    doc: 'a tick whose event time is further ahead of its receipt time is rejected (dead-lettered)',
+    parse: durationParser(1_000),
   }),
   idleTimeout: field({
     env: 'TICKFLOW_IDLE_TIMEOUT',

@@ -57,3 +57,34 @@ test('settings that only make sense together are checked together', () => {
     ['file'],
   );
 });
+
+test('an empty value is a violation, not a quiet choice of the default; optional settings may be empty', () => {
+  assert.throws(
+    () => loadConfig({ env: { TICKFLOW_SOURCES: '', PORT: ' ' }, flags: { intervals: '' } }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.violations, [
+        'PORT: is empty; unset it to use the default (8000)',
+        'TICKFLOW_SOURCES: is empty; unset it to use the default (coingecko)',
+        '--intervals: is empty; unset it to use the default (1m,5m,15m)',
+      ]);
+      return true;
+    },
+  );
+  const optional = loadConfig({ env: { COINGECKO_API_KEY: '', TICKFLOW_FILE_INPUT: '' } });
+  assert.equal(optional.settings.coingeckoApiKey, '');
+});
+
+test('HOST is checked with the rest of the config, before anything starts', () => {
+  for (const host of ['127.0.0.1', '::1', '0.0.0.0', 'localhost', 'api-1.internal.example']) {
+    assert.equal(loadConfig({ env: { HOST: host } }).settings.host, host);
+  }
+  for (const host of ['not a host', 'http://localhost', '-bad.example', 'a..b', 'host_name']) {
+    assert.throws(
+      () => loadConfig({ env: { HOST: host } }),
+      new RegExp(
+        `HOST: "${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not an IP address or a host name`,
+      ),
+    );
+  }
+});
