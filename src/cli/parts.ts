@@ -87,6 +87,7 @@ export class Parts {
       sources,
       symbols: settings.symbols,
       latestTtlMs: settings.latestTtl,
+      futureHorizonMs: settings.futureHorizon,
       logger,
       clock: this.ctx.clock,
     });

@@ -3,7 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { alertToJson } from '../domain/alert.js';
 import { candleToJson } from '../domain/candle.js';
-import { tickToJson, validateTick } from '../domain/tick.js';
+import { type EventTimeBound, tickToJson, validateTick } from '../domain/tick.js';
+import { epochMs } from '../domain/time.js';
 import { TickflowError } from '../errors.js';
 import { readLines } from '../io/read-lines.js';
 import { createOperator } from '../processor/create-operator.js';
@@ -20,6 +21,11 @@ const OPTIONS: readonly CommandOption[] = [
   { flag: 'input', value: 'FILE', doc: 'JSONL ticks to replay, in log order ("-" for stdin); required' },
   { flag: 'alerts', value: 'FILE', doc: 'write the anomaly alerts there as JSONL' },
   { flag: 'late', value: 'FILE', doc: 'write the late-data side output there as JSONL' },
+  {
+    flag: 'now',
+    value: 'MS',
+    doc: 'receipt time (epoch ms) assumed for lines without received_at; default: when the replay starts',
+  },
 ];
 
 const USAGE =
@@ -36,6 +42,16 @@ async function openInput(path: string, stdin: Readable): Promise<Readable> {
   return stream;
 }
 
+/** `--now`, or the wall clock when it is absent: no tick in a file can have been observed after it. */
+function referenceTime(now: string | undefined) {
+  if (now === undefined) return epochMs(Date.now());
+  const ms = Number(now);
+  if (!/^\d+$/.test(now) || !Number.isSafeInteger(ms)) {
+    throw new TickflowError('TF_USAGE', `--now: "${now}" is not integer epoch milliseconds`);
+  }
+  return epochMs(ms);
+}
+
 /**
  * `tickflow replay`: the processor, as a deterministic batch over a file. Candles go to stdout as JSONL;
  * invalid lines and the final counts go to stderr. Exit status: 0, 1 when the input cannot be read, 2 for
@@ -45,6 +61,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   const say = (line: string): boolean => io.stderr.write(`${line}\n`);
   let args;
   let config;
+  let bound: EventTimeBound;
   try {
     args = parseCommandArgs(argv, OPTIONS);
     if (args.help) {
@@ -53,6 +70,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
     }
     config = loadConfig({ flags: args.flags });
     if (args.options['input'] === undefined) throw new TickflowError('TF_USAGE', '--input is required');
+    bound = { horizonMs: config.settings.futureHorizon, reference: referenceTime(args.options['now']) };
   } catch (err) {
     say(`replay: ${err instanceof Error ? err.message : String(err)}\nusage: ${USAGE}`);
     return 2;
@@ -99,7 +117,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
         say(`line ${lineNo}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
         continue;
       }
-      const result = validateTick(raw, null);
+      const result = validateTick(raw, null, bound);
       if (!result.ok) {
         invalid++;
         say(`line ${lineNo}: ${result.field}: ${result.reason}`);

@@ -1,3 +1,4 @@
+import { eventTimeProblem, secondsProblem } from './event-time.js';
 import { type EpochMs, epochMs } from './time.js';
 
 /** One observed price. Every source normalises to this shape; all fields are always present. */
@@ -29,6 +30,13 @@ export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
 const MAX_TS = 253_402_300_799_999;
 const MAX_PARTITION = 1_000_000;
 
+/** How far ahead of its receipt time a tick's event time may be (see `eventTimeProblem`). */
+export interface EventTimeBound {
+  readonly horizonMs: number;
+  /** The receipt time assumed for a record without `received_at` (replay's reference time); default `now`. */
+  readonly reference?: EpochMs;
+}
+
 const fail = (field: string, reason: string): TickValidation => ({ ok: false, field, reason });
 
 /** Normalises a symbol (trim, upper case) or returns undefined when it cannot be one. */
@@ -52,9 +60,10 @@ export const optionalNumber = (value: unknown): number | null | undefined =>
 /**
  * Validates an untrusted tick record (a JSONL line, a log record). Every rejection names the field and the
  * reason. `receivedAt` defaults to `now` when the record has no `received_at`, or to the event time when
- * `now` is null (replay, which must not depend on the wall clock).
+ * `now` is null (replay, which must not depend on the wall clock). An event time before 2001 is rejected
+ * as a seconds value; with `bound`, so is one too far ahead of its receipt time.
  */
-export function validateTick(raw: unknown, now: EpochMs | null): TickValidation {
+export function validateTick(raw: unknown, now: EpochMs | null, bound?: EventTimeBound): TickValidation {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return fail('tick', 'must be a JSON object');
   const r = raw as Record<string, unknown>;
@@ -71,8 +80,16 @@ export function validateTick(raw: unknown, now: EpochMs | null): TickValidation 
   const ts = r['ts'];
   if (!isTime(ts)) return fail('ts', 'must be integer epoch milliseconds between 0 and year 9999');
 
+  const seconds = secondsProblem(ts);
+  if (seconds !== null) return fail('ts', seconds);
+
   const receivedAt = r['received_at'] ?? now ?? ts;
   if (!isTime(receivedAt)) return fail('received_at', 'must be integer epoch milliseconds');
+  if (bound !== undefined) {
+    const reference = r['received_at'] === undefined ? (bound.reference ?? receivedAt) : receivedAt;
+    const problem = eventTimeProblem(ts, reference, bound.horizonMs);
+    if (problem !== null) return fail('ts', problem);
+  }
 
   const volume = r['volume'] ?? 0;
   if (typeof volume !== 'number' || !Number.isFinite(volume) || volume < 0) {

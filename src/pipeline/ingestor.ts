@@ -1,10 +1,12 @@
 import type { Cache } from '../cache/cache.js';
+import { eventTimeProblem } from '../domain/event-time.js';
 import type { Tick } from '../domain/tick.js';
 import { type Log, type LogProducer, type OutgoingRecord, PRICES_TOPIC } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus } from '../sources/source.js';
 import { encodeSignal, encodeTick, type FeedSignal } from './price-message.js';
 import { ProblemCounter } from './problem-counter.js';
+import { DEAD_LETTER_TOPIC } from './topics.js';
 
 const WATCH_INTERVAL_MS = 1_000;
 
@@ -15,6 +17,8 @@ export interface IngestorDeps {
   readonly sources: readonly Source[];
   readonly symbols: readonly string[];
   readonly latestTtlMs: number;
+  /** A tick whose event time is further ahead of its receipt time is dead-lettered, never appended. */
+  readonly futureHorizonMs: number;
   readonly logger: Logger;
   readonly clock: () => number;
 }
@@ -27,12 +31,18 @@ export interface IngestorDeps {
  * (the latest price is still current) and a skipped poll becomes a gap marker (the latest price is
  * stale), so the gap stays visible downstream. When the log itself refuses writes, no marker can reach
  * the processor, so the ingestor marks the latest prices stale in the cache itself.
+ *
+ * It is the edge every source's ticks cross: one whose event time is implausible (from beyond the future
+ * horizon, or in seconds) would stop its symbol's candles, so it goes to the dead-letter topic instead,
+ * counted against its source and logged once.
  */
 export class Ingestor {
   readonly problems: ProblemCounter;
   private producer: LogProducer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly seen = new Map<string, { lastSuccessAt: number | null; gaps: number }>();
+  /** Ticks dead-lettered here, per source. */
+  private readonly rejected = new Map<string, number>();
   private writesFailing = false;
   appended = 0;
 
@@ -55,8 +65,13 @@ export class Ingestor {
     this.timer.unref();
   }
 
+  /** Each source's status, with the ticks the ingestor rejected counted among its rejections. */
   statuses(): SourceStatus[] {
-    return this.deps.sources.map((s) => s.status());
+    return this.deps.sources.map((source) => {
+      const status = source.status();
+      const rejected = this.rejected.get(source.name) ?? 0;
+      return rejected === 0 ? status : { ...status, rejected: status.rejected + rejected };
+    });
   }
 
   /** Stops the sources (they hand in-flight ticks to the log first). */
@@ -66,9 +81,36 @@ export class Ingestor {
   }
 
   private async append(ticks: readonly Tick[]): Promise<void> {
-    if (ticks.length === 0) return;
-    await this.write(ticks.map((t) => ({ key: t.symbol, value: encodeTick(t) })));
-    this.appended += ticks.length;
+    const good: Tick[] = [];
+    const dead: OutgoingRecord[] = [];
+    for (const tick of ticks) {
+      const problem = eventTimeProblem(tick.ts, tick.receivedAt, this.deps.futureHorizonMs);
+      if (problem === null) good.push(tick);
+      else dead.push(this.deadLetter(tick, problem));
+    }
+    if (dead.length > 0) await this.producer?.send(DEAD_LETTER_TOPIC, dead);
+    if (good.length === 0) return;
+    await this.write(good.map((t) => ({ key: t.symbol, value: encodeTick(t) })));
+    this.appended += good.length;
+  }
+
+  private deadLetter(tick: Tick, reason: string): OutgoingRecord {
+    this.rejected.set(tick.source, (this.rejected.get(tick.source) ?? 0) + 1);
+    this.problems.report('TF_TICK_IMPLAUSIBLE_TIME', 'tick with an implausible event time dead-lettered', {
+      source: tick.source,
+      symbol: tick.symbol,
+      reason,
+    });
+    const value = encodeTick(tick);
+    return {
+      key: tick.symbol,
+      value: JSON.stringify({
+        code: 'TF_TICK_IMPLAUSIBLE_TIME',
+        reason: `ts: ${reason}`,
+        key: tick.symbol,
+        value,
+      }),
+    };
   }
 
   private async watch(): Promise<void> {

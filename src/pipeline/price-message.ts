@@ -1,3 +1,4 @@
+import { eventTimeProblem } from '../domain/event-time.js';
 import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
 import { normaliseSymbol } from '../domain/tick.js';
 import type { EpochMs } from '../domain/time.js';
@@ -27,8 +28,22 @@ export const encodeSignal = (signal: FeedSignal): string => JSON.stringify(signa
 
 const reject = (code: string, reason: string): Decoded => ({ ok: false, code, reason });
 
-/** Decodes one record value; a poison record gets a code and a precise reason instead of an exception. */
-export function decodePriceMessage(value: string, now: EpochMs): Decoded {
+/** What a record is decoded against. */
+export interface DecodeContext {
+  /** Receipt time for a tick without `received_at`. */
+  readonly now: EpochMs;
+  /** When the log took the record: no tick can have been observed much later than that. */
+  readonly appendedAt: number;
+  /** How far ahead of its receipt (or append) time an event time may be. */
+  readonly futureHorizonMs: number;
+}
+
+/**
+ * Decodes one record value; a poison record gets a code and a precise reason instead of an exception. A
+ * tick from the future (beyond the horizon of its `received_at` or of its append time, both stored with
+ * the record, so a replay decides the same) is poison too: it must never move its symbol's clock.
+ */
+export function decodePriceMessage(value: string, context: DecodeContext): Decoded {
   let raw: unknown;
   try {
     raw = JSON.parse(value);
@@ -47,7 +62,11 @@ export function decodePriceMessage(value: string, now: EpochMs): Decoded {
   }
   if (type !== undefined && type !== 'tick')
     return reject('TF_POISON_TYPE', `unknown message type ${JSON.stringify(type)}`);
-  const result = validateTick(raw, now);
+  const result = validateTick(raw, context.now);
   if (!result.ok) return reject('TF_POISON_TICK', `${result.field}: ${result.reason}`);
-  return { ok: true, message: { type: 'tick', tick: result.tick } };
+  const { tick } = result;
+  const reference = Math.min(tick.receivedAt, context.appendedAt);
+  const future = eventTimeProblem(tick.ts, reference, context.futureHorizonMs);
+  if (future !== null) return reject('TF_POISON_FUTURE', `ts: ${future}`);
+  return { ok: true, message: { type: 'tick', tick } };
 }

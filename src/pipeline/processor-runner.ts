@@ -184,7 +184,11 @@ export class ProcessorRunner {
     const now = epochMs(this.deps.clock());
     for (const record of records) {
       this.counters.records++;
-      const decoded = decodePriceMessage(record.value, now);
+      const decoded = decodePriceMessage(record.value, {
+        now,
+        appendedAt: record.timestamp,
+        futureHorizonMs: this.deps.config.settings.futureHorizon,
+      });
       if (!decoded.ok) {
         this.deadLetter(record, decoded.code, decoded.reason);
         this.states.processed(null, record.partition, record.offset);

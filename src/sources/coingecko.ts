@@ -1,3 +1,4 @@
+import { eventTimeProblem } from '../domain/event-time.js';
 import { durationMs, epochMs, formatDuration } from '../domain/time.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
@@ -24,6 +25,8 @@ export interface CoinGeckoOptions {
   /** Attempts per poll (1 + retries) before the poll is skipped. */
   readonly attempts: number;
   readonly timeoutMs: number;
+  /** A snapshot further ahead of its receipt than this never becomes "the last seen" (the ingestor rejects it). */
+  readonly futureHorizonMs: number;
   readonly logger: Logger;
   readonly clock?: () => number;
   /** Defaults scale with the poll interval: see `coinGeckoBackoff`. */
@@ -179,7 +182,11 @@ export class CoinGeckoSource extends LoopSource {
         );
         return 0;
       }
-      for (const t of fresh) this.lastSeen.set(t.symbol, t.ts);
+      for (const t of fresh) {
+        // A tick from the future is dead-lettered downstream; adopting it would hide every real one after it.
+        if (eventTimeProblem(t.ts, t.receivedAt, this.options.futureHorizonMs) === null)
+          this.lastSeen.set(t.symbol, t.ts);
+      }
     }
     this.configFailures = 0;
     this.tracker.succeeded(receivedAt);

@@ -27,6 +27,7 @@ function createSource(name: SourceName, settings: Settings, logger: Logger, cloc
         monthlyCalls: settings.coingeckoMonthlyCalls,
         attempts: settings.sourceRetries,
         timeoutMs: settings.sourceTimeout,
+        futureHorizonMs: settings.futureHorizon,
         logger,
         clock,
       });

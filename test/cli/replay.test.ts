@@ -87,6 +87,50 @@ describe('tickflow replay', () => {
     assert.equal(fromStdin.stdout, fromFile.stdout);
   });
 
+  test('a tick from the future is rejected against received_at or --now, and never stops candles', async () => {
+    const year3000 = 32_503_680_000_000;
+    const text = [
+      { symbol: 'BTC', price: 100, ts: T0 },
+      { symbol: 'BTC', price: 5, ts: year3000 }, // no received_at: bounded by --now
+      { symbol: 'BTC', price: 6, ts: T0 + 1_000_000, received_at: T0 }, // 16m40s ahead of its receipt
+      { symbol: 'BTC', price: 101, ts: T0 + 30_000 },
+      { symbol: 'BTC', price: 102, ts: T0 + 75_000 },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    const r = await runCli(
+      ['replay', '--input', '-', '--intervals', '1m', '--now', String(T0 + 60_000)],
+      text,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^line 2: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000, beyond the future horizon of 5m$/m,
+    );
+    assert.match(r.stderr, /^line 3: ts: \d+ is 1000s ahead of its receipt time 1699999200000/m);
+    assert.match(r.stderr, /2 invalid, 0 duplicates, 0 late/);
+    const candles = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      candles.map((c) => [Number(c['window_start']) - T0, c['open'], c['close'], c['trades']]),
+      [
+        [0, 100, 101, 2],
+        [60_000, 102, 102, 1],
+      ],
+    );
+    const wide = await runCli(
+      ['replay', '--input', '-', '--intervals', '1m', '--future-horizon', '1h'],
+      text,
+    );
+    assert.match(wide.stderr, /^line 2: .*beyond the future horizon of 1h$/m, 'the wall clock bounds line 2');
+    assert.match(wide.stderr, /1 invalid/, 'line 3 is within an hour of its receipt');
+    const badNow = await runCli(['replay', '--input', '-', '--now', 'yesterday'], text);
+    assert.equal(badNow.code, 2);
+    assert.match(badNow.stderr, /--now: "yesterday" is not integer epoch milliseconds/);
+  });
+
   test('exit 1 when the input cannot be read, 2 for bad usage, with a precise message', async () => {
     const missing = await runCli(['replay', '--input', join(dir, 'nope.jsonl')]);
     assert.equal(missing.code, 1);

@@ -49,6 +49,7 @@ describe('validateTick', () => {
     ['fractional ts', { ...base, ts: 1.5 }, 'ts'],
     ['negative ts', { ...base, ts: -1 }, 'ts'],
     ['ts past year 9999', { ...base, ts: 1e15 }, 'ts'],
+    ['ts in seconds', { ...base, ts: 1_700_000_000 }, 'ts'],
     ['negative volume', { ...base, volume: -1 }, 'volume'],
     ['empty source', { ...base, source: '' }, 'source'],
     ['object seq', { ...base, seq: {} }, 'seq'],
@@ -56,6 +57,26 @@ describe('validateTick', () => {
     ['bad received_at', { ...base, received_at: 'now' }, 'received_at'],
     ['bad change_24h', { ...base, change_24h: 'x' }, 'change_24h'],
   ];
+  test('names a seconds value as such', () => {
+    const r = validateTick({ ...base, ts: 1_700_000_000 }, now);
+    assert.deepEqual(r, {
+      ok: false,
+      field: 'ts',
+      reason: '1700000000 is before 2001: it looks like epoch seconds, not milliseconds',
+    });
+  });
+
+  test('with a bound, rejects an event time too far ahead of received_at, else of the reference', () => {
+    const bound = { horizonMs: 300_000, reference: epochMs(base.ts) };
+    const ahead = (ms: number, extra: Record<string, unknown> = {}) =>
+      validateTick({ ...base, ...extra, ts: base.ts + ms }, null, bound).ok;
+    assert.equal(ahead(300_000), true, 'the horizon itself is allowed');
+    assert.equal(ahead(300_001), false);
+    assert.equal(ahead(300_001, { received_at: base.ts + 1 }), true, 'received_at is the reference');
+    assert.equal(ahead(600_000, { received_at: base.ts }), false);
+    assert.equal(validateTick({ ...base, ts: base.ts + 600_000 }, null).ok, true, 'no bound, no check');
+  });
+
   for (const [name, raw, field] of bad) {
     test(`rejects ${name}, naming the field`, () => {
       const r = validateTick(raw, now);

@@ -17,7 +17,7 @@ import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { getJson } from './support.js';
+import { E2E_FUTURE_HORIZON, E2E_FUTURE_HORIZON_MS, getJson } from './support.js';
 
 const SCRIPT: Outcome[] = [
   ...Array.from({ length: 70 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
@@ -40,7 +40,11 @@ async function ticksInLog(dir: string): Promise<Tick[]> {
     records = await consumer.poll(10_000, 200)
   ) {
     for (const record of records) {
-      const decoded = decodePriceMessage(record.value, epochMs(0));
+      const decoded = decodePriceMessage(record.value, {
+        now: epochMs(0),
+        appendedAt: record.timestamp,
+        futureHorizonMs: E2E_FUTURE_HORIZON_MS,
+      });
       if (decoded.ok && decoded.message.type === 'tick') ticks.push(decoded.message.tick);
     }
   }
@@ -78,6 +82,7 @@ test(
       PORT: '0',
       COINGECKO_BASE_URL: fake.url,
       TICKFLOW_POLL_INTERVAL: '100ms',
+      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
       TICKFLOW_COMMIT_INTERVAL: '200ms',
       TICKFLOW_CHECKPOINT_INTERVAL: '1s',
     };

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { type FakeCoinGecko, type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { type CandleRow, getJson, replayClosed, snapshotLines } from './support.js';
+import { type CandleRow, E2E_FUTURE_HORIZON, getJson, replayClosed, snapshotLines } from './support.js';
 
 /** 40 answers with repeats, 429s and 500s mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -38,6 +38,7 @@ describe('tickflow start, end to end against a fake CoinGecko', () => {
       PORT: '0',
       COINGECKO_BASE_URL: fake.url,
       TICKFLOW_POLL_INTERVAL: '200ms',
+      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
       TICKFLOW_COMMIT_INTERVAL: '200ms',
       TICKFLOW_SOURCE_RETRIES: '3',
     });

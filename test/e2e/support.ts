@@ -3,6 +3,13 @@ import { join } from 'node:path';
 import type { Snapshot } from '../fixtures/fake-coingecko.js';
 import { runCli } from '../support/cli.js';
 
+/**
+ * The fake CoinGecko moves `last_updated_at` 10 s per snapshot while it is polled every 100-200 ms, so its
+ * event times run ahead of the wall clock; the e2e runs allow for that with a wide future horizon.
+ */
+export const E2E_FUTURE_HORIZON = '1d';
+export const E2E_FUTURE_HORIZON_MS = 86_400_000;
+
 export const SYMBOL_BY_ID: Readonly<Record<string, string>> = { bitcoin: 'BTC', ethereum: 'ETH' };
 
 export type CandleRow = Record<string, unknown> & { window_start: number; window_end: number };
@@ -32,7 +39,7 @@ export async function replayClosed(
 ): Promise<CandleRow[]> {
   const input = join(dir, `replay-${symbol}-${interval}.jsonl`);
   await writeFile(input, ticksJsonl);
-  const run = await runCli(['replay', '--input', input]);
+  const run = await runCli(['replay', '--input', input, '--future-horizon', E2E_FUTURE_HORIZON]);
   if (run.code !== 0) throw new Error(`replay failed: ${run.stderr}`);
   const maxTs = Math.max(
     ...ticksJsonl

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/logger.js';
 import {
   type FakeCoinGecko,
   type FakeCoinGeckoOptions,
+  FUTURE_SECONDS,
   servedTicks,
   startFakeCoinGecko,
 } from '../fixtures/fake-coingecko.js';
@@ -38,6 +39,7 @@ function source(baseUrl: string, overrides: Partial<CoinGeckoOptions> = {}): Coi
     monthlyCalls: 1e9,
     attempts: 3,
     timeoutMs: 1000,
+    futureHorizonMs: 300_000,
     logger: silentLogger(),
     backoff: { baseMs: 5, maxMs: 2000 },
     clock: () => 1_800_000_000_000,
@@ -91,6 +93,20 @@ describe('CoinGecko source', () => {
     assert.equal(s.status().state, 'stopped');
     assert.equal(s.status().gaps, 0);
     assert.match(f.log[0]!.path, /^\/simple\/price$/);
+  });
+
+  test('a snapshot from the year 3000 never hides the real snapshots after it', async () => {
+    const f = await fake({ script: ['ok', 'future', 'ok', 'repeat', 'ok'] });
+    const out = collector();
+    const s = source(f.url);
+    await s.start(out.sink);
+    await until(() => out.ticks.length >= 8, 'every snapshot up to the last fresh one');
+    await s.close();
+    assert.deepEqual(
+      out.ticks.slice(0, 8).map((t) => `${t.symbol}@${t.ts / 1000}`),
+      [START, FUTURE_SECONDS, START + 10, START + 20].flatMap((sec) => [`BTC@${sec}`, `ETH@${sec}`]),
+      'the far-future ticks are handed on (the ingestor dead-letters them); real ones still follow',
+    );
   });
 
   test('under a seeded mix of 429s, 500s and repeats it emits exactly the distinct snapshots served', async () => {
