@@ -7,6 +7,8 @@ export interface CommandOption {
   readonly flag: string;
   readonly value: string;
   readonly doc: string;
+  /** The only values the option takes, when it is a choice. */
+  readonly choices?: readonly string[];
 }
 
 export interface ParsedArgs {
@@ -36,6 +38,16 @@ export function parseCommandArgs(argv: readonly string[], own: readonly CommandO
   for (const [key, value] of Object.entries(values)) {
     if (typeof value !== 'string') continue;
     (ownFlags.has(key) ? options : flags)[key] = value;
+  }
+  for (const o of own) {
+    const value = options[o.flag];
+    if (value !== undefined && o.choices !== undefined && !o.choices.includes(value)) {
+      throw new InvalidInputError(
+        'TF_USAGE',
+        `--${o.flag}`,
+        `must be ${o.choices.join(' or ')}, not "${value}"`,
+      );
+    }
   }
   return { flags, options, help: values['help'] === true };
 }

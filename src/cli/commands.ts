@@ -1,6 +1,6 @@
 import { type Adapters, createAdapters } from './adapters.js';
 import { Parts } from './parts.js';
-import type { Part, ServiceContext, ServiceSpec } from './service.js';
+import { type Part, RESET_TO_OPTION, type ServiceContext, type ServiceSpec } from './service.js';
 
 /** Builds a command's parts from the configured adapters. */
 const withParts =
@@ -18,6 +18,7 @@ export const startCommand: ServiceSpec = {
   command: 'start',
   summary:
     'Runs the whole pipeline in one process: sources, log, processor, store, cache, API and dashboard.',
+  options: [RESET_TO_OPTION],
   build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
@@ -56,6 +57,7 @@ export const ingestCommand: ServiceSpec = {
 export const processCommand: ServiceSpec = {
   command: 'process',
   summary: 'Runs the stream processor on the log, writing candles and alerts to the store and the cache.',
+  options: [RESET_TO_OPTION],
   build: withParts((p, adapters) => {
     return {
       parts: [p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],

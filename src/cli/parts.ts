@@ -44,7 +44,7 @@ export class Parts {
 
   processor(): Part {
     const { log, store, cache } = this.adapters;
-    const { config, logger, clock } = this.ctx;
+    const { config, logger, clock, resetTo } = this.ctx;
     const runner = new ProcessorRunner({
       log,
       store,
@@ -52,6 +52,7 @@ export class Parts {
       config,
       logger: logger.child({ component: 'processor' }),
       clock,
+      ...(resetTo === undefined ? {} : { resetTo }),
     });
     this.runner = runner;
     const symbols = config.settings.symbols.map((symbol) => ({

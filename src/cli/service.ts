@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { type OffsetReset, OFFSET_RESETS } from '../log/log.js';
 import { createLogger, type Logger } from '../logger.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import type { CommandIo } from './replay.js';
@@ -15,16 +16,29 @@ export interface ServiceContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** `--reset-to`: discard the processor checkpoints and start from this end of the log. */
+  readonly resetTo?: OffsetReset;
 }
 
 export interface ServiceSpec {
   readonly command: string;
   readonly summary: string;
+  /** The command's own options, beside the settings. */
+  readonly options?: readonly CommandOption[];
   /** Builds the parts, in start order, and the one line printed once they all run. */
   build(ctx: ServiceContext): Promise<{ parts: Part[]; banner: () => string }>;
 }
 
-const NO_OPTIONS: readonly CommandOption[] = [];
+/** `--reset-to`, for the commands that run the processor. */
+export const RESET_TO_OPTION: CommandOption = {
+  flag: 'reset-to',
+  value: OFFSET_RESETS.join('|'),
+  doc: 'discard the processor checkpoints and rebuild its state from the oldest record, or start at the newest',
+  choices: OFFSET_RESETS,
+};
+
+const isOffsetReset = (value: string | undefined): value is OffsetReset =>
+  (OFFSET_RESETS as readonly (string | undefined)[]).includes(value);
 
 /**
  * Runs a service command: validates the config once, starts the parts in order, prints one line saying
@@ -34,19 +48,28 @@ const NO_OPTIONS: readonly CommandOption[] = [];
  */
 export async function runService(spec: ServiceSpec, argv: readonly string[], io: CommandIo): Promise<number> {
   let config: Config;
+  let resetTo: string | undefined;
+  const options = spec.options ?? [];
   try {
-    const args = parseCommandArgs(argv, NO_OPTIONS);
+    const args = parseCommandArgs(argv, options);
     if (args.help) {
-      io.stdout.write(`${spec.summary}\n\n${helpText(`tickflow ${spec.command} [settings]`, NO_OPTIONS)}\n`);
+      const usage = `tickflow ${spec.command} ${options.length > 0 ? '[options] ' : ''}[settings]`;
+      io.stdout.write(`${spec.summary}\n\n${helpText(usage, options)}\n`);
       return 0;
     }
     config = loadConfig({ flags: args.flags });
+    resetTo = args.options[RESET_TO_OPTION.flag];
   } catch (err) {
     io.stderr.write(`tickflow ${spec.command}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
   const logger = createLogger(config.settings.logLevel).child({ command: spec.command });
-  const ctx: ServiceContext = { config, logger, clock: Date.now };
+  const ctx: ServiceContext = {
+    config,
+    logger,
+    clock: Date.now,
+    ...(isOffsetReset(resetTo) ? { resetTo } : {}),
+  };
   const started: Part[] = [];
   try {
     const { parts, banner } = await spec.build(ctx);

@@ -1,7 +1,13 @@
 import type { Logger } from '../logger.js';
 import type { AppendNotifier } from './append-notifier.js';
 import type { GroupOffsets } from './group-offsets.js';
-import type { ConsumerHandlers, LogConsumer, LogRecord } from './log.js';
+import {
+  type ConsumerHandlers,
+  type LogConsumer,
+  type LogRecord,
+  offsetAfter,
+  type StartPosition,
+} from './log.js';
 import { LogError } from './log-errors.js';
 import type { Partition } from './partition.js';
 import type { Topic } from './topic.js';
@@ -19,11 +25,11 @@ export interface ConsumerDeps {
 
 /**
  * The only member of its group in embedded mode, so it owns every partition of the topic. Positions start
- * where `onAssigned` says (else at the group's committed offset, else at the oldest retained record) and
- * move as `poll` hands out records.
+ * where `onAssigned` says (else at the group's committed offset, else at the oldest retained record; an
+ * offset past the end at the end) and move as `poll` hands out records.
  */
 export class EmbeddedConsumer implements LogConsumer {
-  private readonly positions = new Map<number, number>();
+  private readonly next = new Map<number, number>();
   private readonly closer = new AbortController();
   private state: 'open' | 'closing' | 'closed' = 'open';
   private polling = false;
@@ -43,20 +49,8 @@ export class EmbeddedConsumer implements LogConsumer {
     const starts = await handlers.onAssigned(topic.partitions.map((p) => p.id));
     const committed = await offsets.committed(group, topic.name);
     for (const partition of topic.partitions) {
-      const start = starts.get(partition.id) ?? committed.get(partition.id) ?? partition.startOffset;
-      if (!Number.isSafeInteger(start) || start < 0) {
-        throw new LogError(
-          'TF_LOG_INVALID_ARGUMENT',
-          `${topic.name}/${partition.id}: start offset ${start} is not an offset`,
-        );
-      }
-      if (start > partition.endOffset) {
-        throw new LogError(
-          'TF_LOG_OFFSET_OUT_OF_RANGE',
-          `${topic.name}/${partition.id}: start offset ${start} is past the end of the log (${partition.endOffset})`,
-        );
-      }
-      this.positions.set(partition.id, start);
+      const start = starts.get(partition.id) ?? committed.get(partition.id) ?? 'earliest';
+      this.next.set(partition.id, resolveStart(partition, start));
     }
   }
 
@@ -130,11 +124,11 @@ export class EmbeddedConsumer implements LogConsumer {
         'log: position is older than the oldest retained record; continuing from the oldest',
       );
       from = partition.startOffset;
-      this.positions.set(partition.id, from);
+      this.next.set(partition.id, from);
     }
     const records = await partition.read(from, maxRecords);
     const last = records.at(-1);
-    if (last !== undefined && this.state !== 'closed') this.positions.set(partition.id, last.offset + 1);
+    if (last !== undefined && this.state !== 'closed') this.next.set(partition.id, offsetAfter(last));
     return records;
   }
 
@@ -143,7 +137,7 @@ export class EmbeddedConsumer implements LogConsumer {
       throw new LogError('TF_LOG_CONSUMER_CLOSED', 'commit() on a closed consumer');
     }
     for (const [partition, offset] of offsets) {
-      if (!this.positions.has(partition)) {
+      if (!this.next.has(partition)) {
         throw new LogError(
           'TF_LOG_INVALID_ARGUMENT',
           `commit: partition ${partition} is not assigned to this consumer`,
@@ -160,13 +154,17 @@ export class EmbeddedConsumer implements LogConsumer {
   }
 
   assignment(): readonly number[] {
-    return [...this.positions.keys()];
+    return [...this.next.keys()];
+  }
+
+  positions(): ReadonlyMap<number, number> {
+    return new Map(this.next);
   }
 
   lag(): Promise<number> {
     let lag = 0;
     for (const partition of this.deps.topic.partitions) {
-      const position = this.positions.get(partition.id);
+      const position = this.next.get(partition.id);
       if (position !== undefined) {
         lag += Math.max(0, partition.endOffset - Math.max(position, partition.startOffset));
       }
@@ -187,12 +185,24 @@ export class EmbeddedConsumer implements LogConsumer {
       await this.deps.handlers.onRevoked(this.assignment());
     } finally {
       this.state = 'closed';
-      this.positions.clear();
+      this.next.clear();
       this.deps.onClosed();
     }
   }
 
   private position(partition: Partition): number {
-    return this.positions.get(partition.id) ?? partition.endOffset;
+    return this.next.get(partition.id) ?? partition.endOffset;
   }
+}
+
+function resolveStart(partition: Partition, start: StartPosition): number {
+  if (start === 'earliest') return partition.startOffset;
+  if (start === 'latest') return partition.endOffset;
+  if (!Number.isSafeInteger(start) || start < 0) {
+    throw new LogError(
+      'TF_LOG_INVALID_ARGUMENT',
+      `${partition.topic}/${partition.id}: start offset ${start} is not an offset`,
+    );
+  }
+  return Math.min(start, partition.endOffset);
 }

@@ -13,11 +13,11 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Replaces `path` with `data` atomically: a crash leaves either the old or the new content, never a mix. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data, 'utf8');
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();

@@ -30,6 +30,8 @@ export class GroupCommitter {
   private scheduled = false;
   /** Set when a failed write could not be undone: nothing more may be written until the log is reopened. */
   private broken: LogError | null = null;
+  /** The flushes that failed since the last one that succeeded, if the last one failed. */
+  private failing: { count: number; readonly since: number; last: LogError } | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -37,8 +39,15 @@ export class GroupCommitter {
     private readonly logger: Logger,
   ) {}
 
+  /** Why the log cannot take writes now: a write that could not be undone, or failing writes. */
   get failure(): LogError | null {
-    return this.broken;
+    if (this.broken !== null || this.failing === null) return this.broken;
+    const { count, since, last } = this.failing;
+    return new LogError(
+      'TF_LOG_UNAVAILABLE',
+      `log writes are failing: ${count} in a row since ${new Date(since).toISOString()}; the last: ${last.message}`,
+      last,
+    );
   }
 
   submit(parts: ReadonlyMap<Partition, readonly AppendRecord[]>): Promise<void> {
@@ -97,11 +106,22 @@ export class GroupCommitter {
       return;
     }
     for (const partition of partitions) partition.publish();
+    this.recovered();
     this.stats.flushes += 1;
     this.stats.sends += batch.length;
     for (const records of byPartition.values()) this.stats.records += records.length;
     this.onPublished(partitions);
     for (const send of batch) send.resolve();
+  }
+
+  private recovered(): void {
+    if (this.failing === null) return;
+    const { count, since } = this.failing;
+    this.failing = null;
+    this.logger.info(
+      { failedWrites: count, since: new Date(since).toISOString() },
+      `log: writes succeed again, after ${count} failed`,
+    );
   }
 
   private async fail(
@@ -112,8 +132,16 @@ export class GroupCommitter {
     const error =
       cause instanceof LogError
         ? cause
-        : new LogError('TF_LOG_IO', 'log: writing records to disk failed', cause);
-    this.logger.error({ err: cause }, 'log: a write failed; its sends are rejected');
+        : new LogError('TF_LOG_IO', `log: writing records to disk failed: ${messageOf(cause)}`, cause);
+    if (this.failing === null) {
+      this.failing = { count: 0, since: this.now(), last: error };
+      this.logger.error(
+        { err: cause },
+        'log: a write failed; its sends are rejected (further failures are counted, not logged, until a write succeeds)',
+      );
+    }
+    this.failing.count += 1;
+    this.failing.last = error;
     const undo = firstFailure(await Promise.allSettled(partitions.map((p) => p.rollback())));
     if (undo !== undefined && this.broken === null) {
       this.broken = new LogError(
@@ -126,6 +154,8 @@ export class GroupCommitter {
     for (const send of batch) send.reject(error);
   }
 }
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function firstFailure(results: readonly PromiseSettledResult<unknown>[]): unknown {
   for (const result of results)

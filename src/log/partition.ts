@@ -1,10 +1,12 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import type { Logger } from '../logger.js';
 import { fsyncDir } from './fs-util.js';
+import { type DamagedRange, reportDamage, reportGap, reportTail } from './damage.js';
 import type { LogRecord } from './log.js';
 import { LogError } from './log-errors.js';
 import { type AppendRecord, encodeBatch } from './record-codec.js';
-import { type OpenedSegment, Segment, SEGMENT_FILE } from './segment.js';
+import { type OpenedSegment, Segment, SEGMENT_FILE, type SegmentOptions } from './segment.js';
+import type { SegmentEntry } from './segment-read.js';
 
 export interface PartitionConfig {
   /** A segment rolls over once the next write would take it past this size. */
@@ -31,13 +33,19 @@ export class Partition {
     private readonly dir: string,
     private readonly config: PartitionConfig,
     private readonly logger: Logger,
+    private readonly segmentOptions: SegmentOptions,
     private readonly segments: Segment[],
+    /** Offsets that no segment file holds (a segment was deleted), in offset order. */
+    private readonly gaps: readonly DamagedRange[],
   ) {
     this.endOffset = this.active().nextOffset;
     this.writeOffset = this.endOffset;
   }
 
-  /** Opens (or creates) the partition in `dir`, repairing a torn tail of its last segment. */
+  /**
+   * Opens (or creates) the partition in `dir`: repairs a torn tail of its last segment, and reports any
+   * damage that readers will skip (damaged ranges, and offsets no segment holds).
+   */
   static async open(
     topic: string,
     id: number,
@@ -51,29 +59,26 @@ export class Partition {
       .filter((base) => base !== undefined)
       .sort()
       .map(Number);
-    const segments: Segment[] = [];
-    try {
-      for (const [i, base] of bases.entries()) {
-        const expected = segments.at(-1)?.nextOffset ?? base;
-        if (base !== expected) {
-          throw new LogError(
-            'TF_LOG_CORRUPT',
-            `${dir}: segment ${base} follows one that ends at ${expected}`,
-          );
-        }
-        const opened = await Segment.open(dir, base, config.indexIntervalBytes, i === bases.length - 1);
-        segments.push(opened.segment);
-        if (opened.scan.problem !== null) logTornTail(logger, topic, id, opened);
-      }
-      if (segments.length === 0) {
-        segments.push(await Segment.create(dir, 0, config.indexIntervalBytes));
-        await fsyncDir(dir);
-      }
-    } catch (err) {
-      await Promise.allSettled(segments.map((s) => s.close()));
-      throw err;
+    const where = { topic, partition: id };
+    const options: SegmentOptions = {
+      indexIntervalBytes: config.indexIntervalBytes,
+      onDamage: (file, range) => {
+        reportDamage(logger, { ...where, file }, range, 'read');
+      },
+    };
+    const onCut = (opened: OpenedSegment): void => {
+      const { tail, validBytes } = opened.scan;
+      if (tail === null) return;
+      const detail = { ...tail, validBytes, fileSize: opened.fileSize, savedTo: opened.quarantined };
+      reportTail(logger, { ...where, file: opened.segment.path }, detail);
+    };
+    const { segments, gaps } = await openSegments(dir, bases, options, onCut);
+    for (const segment of segments) {
+      for (const range of segment.damage)
+        reportDamage(logger, { ...where, file: segment.path }, range, 'open');
     }
-    return new Partition(topic, id, dir, config, logger, segments);
+    for (const gap of gaps) reportGap(logger, { ...where, dir }, gap);
+    return new Partition(topic, id, dir, config, logger, options, segments, gaps);
   }
 
   /** The oldest offset still retained. */
@@ -94,7 +99,7 @@ export class Partition {
     const batch = encodeBatch(records, this.writeOffset, timestamp);
     let active = this.active();
     if (active.size > 0 && active.size + batch.buffer.length > this.config.segmentBytes) {
-      active = await Segment.create(this.dir, this.writeOffset, this.config.indexIntervalBytes);
+      active = await Segment.create(this.dir, this.writeOffset, this.segmentOptions);
       this.segments.push(active);
       await fsyncDir(this.dir);
     }
@@ -118,27 +123,27 @@ export class Partition {
     await this.active().rollback();
   }
 
-  /** Up to `maxRecords` readable records from `offset` on (which must be ≥ `startOffset`). */
+  /**
+   * Up to `maxRecords` readable records from `offset` on (which must be ≥ `startOffset`); damaged or lost
+   * records come as one placeholder per damaged range.
+   */
   async read(offset: number, maxRecords: number): Promise<LogRecord[]> {
     const out: LogRecord[] = [];
     let next = offset;
     while (out.length < maxRecords && next < this.endOffset) {
-      const segment = this.segmentFor(next);
-      const records = segment === undefined ? null : await segment.read(next, maxRecords - out.length);
-      if (records === null) break;
-      for (const r of records) {
-        out.push({
-          topic: this.topic,
-          partition: this.id,
-          offset: r.offset,
-          key: r.key,
-          value: r.value,
-          timestamp: r.timestamp,
-        });
+      const gap = this.gaps.find((g) => g.firstOffset <= next && next <= g.lastOffset);
+      if (gap !== undefined) {
+        out.push(this.placeholder(next, gap, null));
+        next = gap.lastOffset + 1;
+        continue;
       }
-      const last = records.at(-1);
-      if (last !== undefined) {
-        next = last.offset + 1;
+      const segment = this.segmentFor(next);
+      const entries = segment === undefined ? null : await segment.read(next, maxRecords - out.length);
+      if (segment === undefined || entries === null) break;
+      for (const entry of entries) out.push(this.toRecord(entry, next, segment.path));
+      const last = out.at(-1);
+      if (entries.length > 0 && last !== undefined) {
+        next = (last.unreadable?.lastOffset ?? last.offset) + 1;
         continue;
       }
       const following = this.segments.find((s) => s.baseOffset > next);
@@ -146,6 +151,26 @@ export class Partition {
       next = following.baseOffset;
     }
     return out;
+  }
+
+  private toRecord(entry: SegmentEntry, from: number, file: string): LogRecord {
+    if ('damaged' in entry)
+      return this.placeholder(Math.max(from, entry.damaged.firstOffset), entry.damaged, file);
+    const { offset, key, value, timestamp } = entry;
+    return { topic: this.topic, partition: this.id, offset, key, value, timestamp };
+  }
+
+  private placeholder(offset: number, range: DamagedRange, file: string | null): LogRecord {
+    const location = file === null ? null : { file, start: range.start, end: range.end };
+    return {
+      topic: this.topic,
+      partition: this.id,
+      offset,
+      key: null,
+      value: '',
+      timestamp: -1,
+      unreadable: { lastOffset: range.lastOffset, reason: range.reason, location },
+    };
   }
 
   /** Deletes whole old segments past the retention limits (never the active one); returns how many. */
@@ -195,16 +220,52 @@ export class Partition {
   }
 }
 
-function logTornTail(logger: Logger, topic: string, partition: number, opened: OpenedSegment): void {
-  logger.warn(
-    {
-      topic,
-      partition,
-      file: opened.segment.path,
-      problem: opened.scan.problem,
-      keptBytes: opened.scan.validBytes,
-      droppedBytes: opened.fileSize - opened.scan.validBytes,
-    },
-    'log: truncated a torn tail left by a crash',
-  );
+/** Offsets `[from, to)` that no segment holds. */
+const missing = (from: number, to: number): DamagedRange => ({
+  start: 0,
+  end: 0,
+  firstOffset: from,
+  lastOffset: to - 1,
+  reason: 'no segment file holds these offsets',
+});
+
+/**
+ * Opens the segments of a partition directory in offset order (creating the first if there is none);
+ * `onCut` hears of a tail cut off the last one. Offsets between two segments that no damaged tail stands
+ * for are a gap.
+ */
+async function openSegments(
+  dir: string,
+  bases: readonly number[],
+  options: SegmentOptions,
+  onCut: (opened: OpenedSegment) => void,
+): Promise<{ segments: Segment[]; gaps: DamagedRange[] }> {
+  const segments: Segment[] = [];
+  const gaps: DamagedRange[] = [];
+  try {
+    for (const [i, base] of bases.entries()) {
+      const previous = segments.at(-1);
+      if (previous !== undefined && base < previous.nextOffset) {
+        throw new LogError(
+          'TF_LOG_CORRUPT',
+          `${dir}: segment ${base} overlaps one that ends at ${previous.nextOffset}`,
+        );
+      }
+      if (previous !== undefined && base > previous.nextOffset && !previous.coverTailUpTo(base)) {
+        gaps.push(missing(previous.nextOffset, base));
+      }
+      const last = i === bases.length - 1;
+      const opened = await Segment.open(dir, base, options, last);
+      segments.push(opened.segment);
+      if (last) onCut(opened);
+    }
+    if (segments.length === 0) {
+      segments.push(await Segment.create(dir, 0, options));
+      await fsyncDir(dir);
+    }
+  } catch (err) {
+    await Promise.allSettled(segments.map((s) => s.close()));
+    throw err;
+  }
+  return { segments, gaps };
 }

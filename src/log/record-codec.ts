@@ -12,6 +12,8 @@ import { crc32 } from './crc32.js';
 export const FRAME_HEADER_BYTES = 8;
 const MAGIC = 1;
 const BODY_FIXED_BYTES = 22;
+/** The smallest frame: a null key and an empty value. */
+export const MIN_FRAME_BYTES = FRAME_HEADER_BYTES + BODY_FIXED_BYTES;
 /** No legitimate frame is bigger: anything larger is a damaged length field. */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 const TWO_32 = 2 ** 32;
@@ -124,6 +126,26 @@ export function checkFrame(buf: Buffer, pos: number, end: number, verifyCrc: boo
     return { status: 'corrupt', reason: `bad key length ${keyLength}` };
   }
   return { status: 'ok', size, offset: readU64(buf, body + 2), timestamp: readU64(buf, body + 10) };
+}
+
+/**
+ * The size and offset of what looks like a frame at `pos`, judged by its fixed fields alone (length, magic,
+ * attributes, key length), before its CRC is worth computing; null if they do not check out, 'short' if
+ * `buf[pos, end)` is too short to tell.
+ */
+export function peekFrame(
+  buf: Buffer,
+  pos: number,
+  end: number,
+): { size: number; offset: number } | 'short' | null {
+  if (end - pos < MIN_FRAME_BYTES) return 'short';
+  const bodyLength = buf.readUInt32BE(pos);
+  if (bodyLength < BODY_FIXED_BYTES || bodyLength > MAX_BODY_BYTES) return null;
+  const body = pos + FRAME_HEADER_BYTES;
+  if (buf[body] !== MAGIC || buf[body + 1] !== 0) return null;
+  const keyLength = buf.readInt32BE(body + 18);
+  if (keyLength < -1 || BODY_FIXED_BYTES + Math.max(keyLength, 0) > bodyLength) return null;
+  return { size: FRAME_HEADER_BYTES + bodyLength, offset: readU64(buf, body + 2) };
 }
 
 /** Decodes a frame that `checkFrame` accepted. */

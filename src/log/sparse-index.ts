@@ -18,15 +18,16 @@ export class SparseIndex {
     this.lastPosition = position;
   }
 
-  /** Position of the last indexed frame whose offset is ≤ `offset`; 0 if there is none. */
-  lookup(offset: number): number {
+  /** The last indexed frame whose offset is ≤ `offset`, or null if there is none. */
+  lookup(offset: number): { offset: number; position: number } | null {
     let lo = 0;
     let hi = this.offsets.length - 1;
-    let found = 0;
+    let found: { offset: number; position: number } | null = null;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.offsets[mid] as number) <= offset) {
-        found = this.positions[mid] as number;
+      const at = this.offsets[mid] as number;
+      if (at <= offset) {
+        found = { offset: at, position: this.positions[mid] as number };
         lo = mid + 1;
       } else {
         hi = mid - 1;

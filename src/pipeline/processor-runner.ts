@@ -4,7 +4,14 @@ import type { Candle } from '../domain/candle.js';
 import { type Tick, tickToJson } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import { TickflowError, isTickflowError } from '../errors.js';
-import { type Log, type LogConsumer, type LogRecord, PRICES_TOPIC } from '../log/log.js';
+import {
+  type Log,
+  type LogConsumer,
+  type LogRecord,
+  type OffsetReset,
+  PRICES_TOPIC,
+  type StartPosition,
+} from '../log/log.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +35,8 @@ export interface ProcessorRunnerDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** Discard the stored checkpoints and start every partition, with no state, at this end of the log. */
+  readonly resetTo?: OffsetReset;
 }
 
 const MAX_POLL_RECORDS = 2_000;
@@ -86,8 +95,7 @@ export class ProcessorRunner {
   async start(): Promise<void> {
     const { log, store, config, clock } = this.deps;
     const consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {
-      onAssigned: async (partitions) =>
-        this.states.assign(partitions, await store.loadCheckpoints(PROCESSOR_GROUP, partitions)),
+      onAssigned: (partitions) => this.assigned(partitions),
       onRevoked: async (partitions) => {
         await this.committer?.commit(true);
         this.states.revoke(partitions);
@@ -106,7 +114,45 @@ export class ProcessorRunner {
       commitIntervalMs: config.settings.commitInterval,
       checkpointIntervalMs: config.settings.checkpointInterval,
     });
+    await this.settleStarts(consumer, this.committer);
     this.loop = this.run();
+  }
+
+  private async assigned(partitions: readonly number[]): Promise<Map<number, StartPosition>> {
+    const { resetTo, store } = this.deps;
+    if (resetTo !== undefined) return new Map(partitions.map((p) => [p, resetTo]));
+    return this.states.assign(partitions, await store.loadCheckpoints(PROCESSOR_GROUP, partitions));
+  }
+
+  /**
+   * When the log starts a partition elsewhere than its checkpoint says (a reset, or a checkpoint ahead
+   * of the end of the log because records were lost from it), checkpoints the new starts at once: a
+   * restart must never go back to the old offset, which the log now gives to new records.
+   */
+  private async settleStarts(consumer: LogConsumer, committer: Committer): Promise<void> {
+    const { logger, resetTo } = this.deps;
+    const lost = this.states.started(consumer.positions());
+    for (const { partition, checkpointOffset, logEnd } of lost) {
+      logger.error(
+        { topic: PRICES_TOPIC, partition, checkpointOffset, logEnd, lostOffsets: checkpointOffset - logEnd },
+        'processor: the checkpoint is ahead of the end of the log, so records it covers were lost from the log; ' +
+          "continuing from the end of the log with the checkpoint's state",
+      );
+    }
+    if (resetTo !== undefined) {
+      logger.warn(
+        { resetTo, positions: Object.fromEntries(consumer.positions()) },
+        'processor: discarding the stored checkpoints; every partition starts with no state',
+      );
+    }
+    if (lost.length === 0 && resetTo === undefined) return;
+    committer.processed();
+    if (!(await committer.commit(true))) {
+      throw new TickflowError(
+        'TF_PROCESSOR_START',
+        'could not checkpoint where the processor starts: the store refused the commit',
+      );
+    }
   }
 
   /** Stops consuming, commits and checkpoints what was processed, and closes the consumer. */
@@ -184,6 +230,11 @@ export class ProcessorRunner {
     const now = epochMs(this.deps.clock());
     for (const record of records) {
       this.counters.records++;
+      if (record.unreadable !== undefined) {
+        this.deadLetter(record, 'TF_LOG_UNREADABLE', record.unreadable.reason);
+        this.states.processed(null, record.partition, record.unreadable.lastOffset);
+        continue;
+      }
       const decoded = decodePriceMessage(record.value, {
         now,
         appendedAt: record.timestamp,
@@ -239,14 +290,16 @@ export class ProcessorRunner {
       offset: record.offset,
       reason,
     });
+    const { unreadable } = record;
     const value = JSON.stringify({
       code,
       reason,
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
-      key: record.key,
-      value: record.value,
+      ...(unreadable === undefined
+        ? { key: record.key, value: record.value }
+        : { lastOffset: unreadable.lastOffset, location: unreadable.location }),
     });
     this.sink().sideOutput(DEAD_LETTER_TOPIC, { key: record.key, value });
   }

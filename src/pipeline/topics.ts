@@ -1,6 +1,6 @@
 import { ALERTS_PARTITIONS, ALERTS_TOPIC, type Log, PRICES_PARTITIONS, PRICES_TOPIC } from '../log/log.js';
 
-/** Records the processor could not decode, with the reason: the dead-letter topic. */
+/** Records the processor could not decode, or the log could not read, with the reason: the dead-letter topic. */
 export const DEAD_LETTER_TOPIC = 'crypto-prices-dlq';
 /** Ticks that arrived after their window fired: the late-data side output. */
 export const LATE_TOPIC = 'crypto-prices-late';

@@ -10,10 +10,17 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs the real binary to completion, feeding `stdin` if given. */
-export function runCli(args: readonly string[], stdin?: string): Promise<RunResult> {
+/** Runs the real binary to completion, feeding `stdin` if given, with extra environment if given. */
+export function runCli(
+  args: readonly string[],
+  stdin?: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
