@@ -31,6 +31,12 @@ export const numberParser =
     return ok(n);
   };
 
+/** A list setting that `none` switches off (an empty value is a mistake, reported by loadConfig). */
+export const orNone =
+  <T>(parse: (raw: string) => Parsed<readonly T[]>) =>
+  (raw: string): Parsed<readonly T[]> =>
+    raw.trim() === 'none' ? ok([]) : parse(raw);
+
 export const alertRulesParser = (raw: string): Parsed<readonly AlertRule[]> => {
   const names = raw
     .split(',')
@@ -128,7 +134,9 @@ const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 export const hostParser = (raw: string): Parsed<string> => {
   const host = raw.trim();
   if (isIP(host) !== 0) return ok(host);
+  if (/^\[.*\]$/.test(host)) return `"${raw}": write an IPv6 address without brackets`;
   const labels = host.split('.');
+  if (/^\d+$/.test(labels.at(-1) ?? '')) return `"${raw}" is not a valid IPv4 address`;
   if (host.length <= 253 && labels.every((label) => HOST_LABEL.test(label))) return ok(host);
   return `"${raw}" is not an IP address or a host name`;
 };

@@ -33,7 +33,7 @@ const MAX_PARTITION = 1_000_000;
 /** How far ahead of its receipt time a tick's event time may be (see `eventTimeProblem`). */
 export interface EventTimeBound {
   readonly horizonMs: number;
-  /** The receipt time assumed for a record without `received_at` (replay's reference time); default `now`. */
+  /** No tick can have been received after this (replay's `--now`), whatever its `received_at` says. */
   readonly reference?: EpochMs;
 }
 
@@ -86,7 +86,7 @@ export function validateTick(raw: unknown, now: EpochMs | null, bound?: EventTim
   const receivedAt = r['received_at'] ?? now ?? ts;
   if (!isTime(receivedAt)) return fail('received_at', 'must be integer epoch milliseconds');
   if (bound !== undefined) {
-    const reference = r['received_at'] === undefined ? (bound.reference ?? receivedAt) : receivedAt;
+    const reference = Math.min(receivedAt, bound.reference ?? receivedAt);
     const problem = eventTimeProblem(ts, reference, bound.horizonMs);
     if (problem !== null) return fail('ts', problem);
   }

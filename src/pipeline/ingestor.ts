@@ -43,6 +43,9 @@ export class Ingestor {
   private readonly seen = new Map<string, { lastSuccessAt: number | null; gaps: number }>();
   /** Ticks dead-lettered here, per source. */
   private readonly rejected = new Map<string, number>();
+  /** Since the last watch: the (source, symbol) feeds that delivered a tick, and those that had one rejected. */
+  private readonly delivered = new Set<string>();
+  private readonly implausible = new Set<string>();
   private writesFailing = false;
   appended = 0;
 
@@ -82,35 +85,34 @@ export class Ingestor {
 
   private async append(ticks: readonly Tick[]): Promise<void> {
     const good: Tick[] = [];
-    const dead: OutgoingRecord[] = [];
+    const dead: { tick: Tick; reason: string }[] = [];
     for (const tick of ticks) {
       const problem = eventTimeProblem(tick.ts, tick.receivedAt, this.deps.futureHorizonMs);
       if (problem === null) good.push(tick);
-      else dead.push(this.deadLetter(tick, problem));
+      else dead.push({ tick, reason: problem });
     }
-    if (dead.length > 0) await this.producer?.send(DEAD_LETTER_TOPIC, dead);
+    if (dead.length > 0) {
+      await this.write(DEAD_LETTER_TOPIC, dead.map(deadLetter));
+      for (const { tick, reason } of dead) this.rejectedTick(tick, reason);
+    }
     if (good.length === 0) return;
-    await this.write(good.map((t) => ({ key: t.symbol, value: encodeTick(t) })));
+    await this.write(
+      PRICES_TOPIC,
+      good.map((t) => ({ key: t.symbol, value: encodeTick(t) })),
+    );
+    for (const t of good) this.delivered.add(feedKey(t.source, t.symbol));
     this.appended += good.length;
   }
 
-  private deadLetter(tick: Tick, reason: string): OutgoingRecord {
+  /** Counts a dead-lettered tick against its source; logs the first. */
+  private rejectedTick(tick: Tick, reason: string): void {
     this.rejected.set(tick.source, (this.rejected.get(tick.source) ?? 0) + 1);
+    this.implausible.add(feedKey(tick.source, tick.symbol));
     this.problems.report('TF_TICK_IMPLAUSIBLE_TIME', 'tick with an implausible event time dead-lettered', {
       source: tick.source,
       symbol: tick.symbol,
       reason,
     });
-    const value = encodeTick(tick);
-    return {
-      key: tick.symbol,
-      value: JSON.stringify({
-        code: 'TF_TICK_IMPLAUSIBLE_TIME',
-        reason: `ts: ${reason}`,
-        key: tick.symbol,
-        value,
-      }),
-    };
   }
 
   private async watch(): Promise<void> {
@@ -124,19 +126,33 @@ export class Ingestor {
         type = 'heartbeat';
       this.seen.set(source.name, { lastSuccessAt: status.lastSuccessAt, gaps: status.gaps });
       if (type === null) continue;
-      const reason = type === 'gap' && status.lastError !== null ? { reason: status.lastError } : {};
-      for (const symbol of this.deps.symbols) {
-        signals.push({ type, symbol, source: source.name, at: this.deps.clock(), ...reason });
-      }
+      for (const symbol of this.deps.symbols) signals.push(this.signal(type, source.name, symbol, status));
     }
-    if (signals.length > 0) await this.write(signals.map((s) => ({ key: s.symbol, value: encodeSignal(s) })));
+    this.delivered.clear();
+    this.implausible.clear();
+    if (signals.length === 0) return;
+    await this.write(
+      PRICES_TOPIC,
+      signals.map((s) => ({ key: s.symbol, value: encodeSignal(s) })),
+    );
   }
 
-  /** Appends to `crypto-prices`; a refusal is counted, logged once, and makes the latest prices stale. */
-  private async write(records: readonly OutgoingRecord[]): Promise<void> {
+  /** A feed that answered with nothing but implausible ticks for a symbol has a gap there, not a heartbeat. */
+  private signal(type: FeedSignal['type'], source: string, symbol: string, status: SourceStatus): FeedSignal {
+    const key = feedKey(source, symbol);
+    const at = this.deps.clock();
+    if (type === 'heartbeat' && this.implausible.has(key) && !this.delivered.has(key)) {
+      return { type: 'gap', symbol, source, at, reason: 'only ticks with implausible event times' };
+    }
+    const reason = type === 'gap' && status.lastError !== null ? { reason: status.lastError } : {};
+    return { type, symbol, source, at, ...reason };
+  }
+
+  /** Appends to the log; a refusal is counted, logged once, and makes the latest prices stale. */
+  private async write(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (this.producer === null) return;
     try {
-      await this.producer.send(PRICES_TOPIC, records);
+      await this.producer.send(topic, records);
     } catch (err) {
       this.problems.report('TF_INGEST_WRITE_FAILED', 'the log refuses writes; latest prices marked stale', {
         err,
@@ -168,3 +184,16 @@ export class Ingestor {
     }
   }
 }
+
+const feedKey = (source: string, symbol: string): string => `${source}\u0000${symbol}`;
+
+/** The dead-letter record of a tick rejected at the edge: the code, the reason and the tick as it came. */
+const deadLetter = ({ tick, reason }: { tick: Tick; reason: string }): OutgoingRecord => ({
+  key: tick.symbol,
+  value: JSON.stringify({
+    code: 'TF_TICK_IMPLAUSIBLE_TIME',
+    reason: `ts: ${reason}`,
+    key: tick.symbol,
+    value: encodeTick(tick),
+  }),
+});

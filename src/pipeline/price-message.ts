@@ -28,20 +28,19 @@ export const encodeSignal = (signal: FeedSignal): string => JSON.stringify(signa
 
 const reject = (code: string, reason: string): Decoded => ({ ok: false, code, reason });
 
-/** What a record is decoded against. */
+/** What a record is decoded against: only what is stored with it, so a replay decides the same. */
 export interface DecodeContext {
-  /** Receipt time for a tick without `received_at`. */
-  readonly now: EpochMs;
-  /** When the log took the record: no tick can have been observed much later than that. */
-  readonly appendedAt: number;
+  /** When the log took the record: its tick was received then at the latest. */
+  readonly appendedAt: EpochMs;
   /** How far ahead of its receipt (or append) time an event time may be. */
   readonly futureHorizonMs: number;
 }
 
 /**
  * Decodes one record value; a poison record gets a code and a precise reason instead of an exception. A
- * tick from the future (beyond the horizon of its `received_at` or of its append time, both stored with
- * the record, so a replay decides the same) is poison too: it must never move its symbol's clock.
+ * tick from the future (beyond the horizon of its `received_at` or of its append time, the earlier) is
+ * poison too: it must never move its symbol's clock. A tick without `received_at` was received when it
+ * was appended.
  */
 export function decodePriceMessage(value: string, context: DecodeContext): Decoded {
   let raw: unknown;
@@ -62,7 +61,7 @@ export function decodePriceMessage(value: string, context: DecodeContext): Decod
   }
   if (type !== undefined && type !== 'tick')
     return reject('TF_POISON_TYPE', `unknown message type ${JSON.stringify(type)}`);
-  const result = validateTick(raw, context.now);
+  const result = validateTick(raw, context.appendedAt);
   if (!result.ok) return reject('TF_POISON_TICK', `${result.field}: ${result.reason}`);
   const { tick } = result;
   const reference = Math.min(tick.receivedAt, context.appendedAt);

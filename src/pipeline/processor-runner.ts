@@ -227,7 +227,6 @@ export class ProcessorRunner {
   private async handle(records: readonly LogRecord[]): Promise<void> {
     const newest = new Map<string, Tick>();
     const signals: Promise<void>[] = [];
-    const now = epochMs(this.deps.clock());
     for (const record of records) {
       this.counters.records++;
       if (record.unreadable !== undefined) {
@@ -236,8 +235,7 @@ export class ProcessorRunner {
         continue;
       }
       const decoded = decodePriceMessage(record.value, {
-        now,
-        appendedAt: record.timestamp,
+        appendedAt: epochMs(record.timestamp),
         futureHorizonMs: this.deps.config.settings.futureHorizon,
       });
       if (!decoded.ok) {

@@ -95,6 +95,7 @@ describe('tickflow replay', () => {
       { symbol: 'BTC', price: 6, ts: T0 + 1_000_000, received_at: T0 }, // 16m40s ahead of its receipt
       { symbol: 'BTC', price: 101, ts: T0 + 30_000 },
       { symbol: 'BTC', price: 102, ts: T0 + 75_000 },
+      { symbol: 'BTC', price: 7, ts: year3000, received_at: year3000 }, // a forged receipt does not help
     ]
       .map((l) => JSON.stringify(l))
       .join('\n');
@@ -108,7 +109,8 @@ describe('tickflow replay', () => {
       /^line 2: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000, beyond the future horizon of 5m$/m,
     );
     assert.match(r.stderr, /^line 3: ts: \d+ is 1000s ahead of its receipt time 1699999200000/m);
-    assert.match(r.stderr, /2 invalid, 0 duplicates, 0 late/);
+    assert.match(r.stderr, /^line 6: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000/m);
+    assert.match(r.stderr, /3 invalid, 0 duplicates, 0 late/);
     const candles = r.stdout
       .trim()
       .split('\n')
@@ -125,7 +127,7 @@ describe('tickflow replay', () => {
       text,
     );
     assert.match(wide.stderr, /^line 2: .*beyond the future horizon of 1h$/m, 'the wall clock bounds line 2');
-    assert.match(wide.stderr, /1 invalid/, 'line 3 is within an hour of its receipt');
+    assert.match(wide.stderr, /2 invalid/, 'line 3 is within an hour of its receipt');
     const badNow = await runCli(['replay', '--input', '-', '--now', 'yesterday'], text);
     assert.equal(badNow.code, 2);
     assert.match(badNow.stderr, /--now: "yesterday" is not integer epoch milliseconds/);

@@ -66,14 +66,15 @@ describe('validateTick', () => {
     });
   });
 
-  test('with a bound, rejects an event time too far ahead of received_at, else of the reference', () => {
+  test('with a bound, rejects an event time too far ahead of received_at or the reference, the earlier', () => {
     const bound = { horizonMs: 300_000, reference: epochMs(base.ts) };
     const ahead = (ms: number, extra: Record<string, unknown> = {}) =>
       validateTick({ ...base, ...extra, ts: base.ts + ms }, null, bound).ok;
     assert.equal(ahead(300_000), true, 'the horizon itself is allowed');
-    assert.equal(ahead(300_001), false);
-    assert.equal(ahead(300_001, { received_at: base.ts + 1 }), true, 'received_at is the reference');
-    assert.equal(ahead(600_000, { received_at: base.ts }), false);
+    assert.equal(ahead(300_001), false, 'a line without received_at is bounded by the reference');
+    assert.equal(ahead(299_999, { received_at: base.ts - 1 }), true);
+    assert.equal(ahead(300_000, { received_at: base.ts - 1 }), false, 'an earlier received_at bounds it');
+    assert.equal(ahead(600_000, { received_at: base.ts + 600_000 }), false, 'a later one does not help');
     assert.equal(validateTick({ ...base, ts: base.ts + 600_000 }, null).ok, true, 'no bound, no check');
   });
 

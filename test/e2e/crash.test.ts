@@ -41,8 +41,7 @@ async function ticksInLog(dir: string): Promise<Tick[]> {
   ) {
     for (const record of records) {
       const decoded = decodePriceMessage(record.value, {
-        now: epochMs(0),
-        appendedAt: record.timestamp,
+        appendedAt: epochMs(record.timestamp),
         futureHorizonMs: E2E_FUTURE_HORIZON_MS,
       });
       if (decoded.ok && decoded.message.type === 'tick') ticks.push(decoded.message.tick);

@@ -5,7 +5,7 @@ import { decodePriceMessage, encodeSignal, encodeTick } from '../../src/pipeline
 import { tick } from '../support/operator-harness.js';
 
 const now = epochMs(1_700_000_000_000);
-const context = { now, appendedAt: now, futureHorizonMs: 300_000 };
+const context = { appendedAt: now, futureHorizonMs: 300_000 };
 
 test('ticks and feed signals round-trip through their log encoding', () => {
   const t = tick({ ts: 1_700_000_000_000, price: 5, seq: '9', volume: 2 });
@@ -50,7 +50,7 @@ test('a tick from beyond the future horizon of its receipt or append time is poi
     [at(now + 300_001, now + 300_001), now + 1, true],
   ];
   for (const [value, appendedAt, ok] of cases) {
-    const decoded = decodePriceMessage(value, { ...context, appendedAt });
+    const decoded = decodePriceMessage(value, { ...context, appendedAt: epochMs(appendedAt) });
     assert.equal(decoded.ok, ok, value);
     if (!decoded.ok) {
       assert.equal(decoded.code, 'TF_POISON_FUTURE');
