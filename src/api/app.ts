@@ -17,6 +17,7 @@ import { rootRoute } from './routes/root.js';
 import { symbolsRoute } from './routes/symbols.js';
 import { wsPricesRoute } from './routes/ws-prices.js';
 import { SymbolDirectory } from './symbol-directory.js';
+import { installUpgradeGuard } from './upgrade-guard.js';
 import { DEFAULT_WS_HUB_OPTIONS, WsHub } from './ws-hub.js';
 
 export type { ApiDeps, ApiOptions } from './api-deps.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     ...options.wsHub,
   });
   app.decorate('wsHub', hub);
+  installUpgradeGuard(app);
   installErrorHandlers(app);
   installFiniteNumberGuard(app);
   installRequestHooks(app);
