@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
+import { clientErrorHandler, refuseConnect } from './connection-errors.js';
 import { originMatcher } from './cors-origins.js';
 import { frameworkError, installErrorHandlers } from './error-handler.js';
 import { installFiniteNumberGuard } from './finite-params.js';
@@ -74,6 +75,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     handlerTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientErrorHandler(deps.logger),
+    http: { requireHostHeader: false },
   });
   const hub = new WsHub(deps.cache, deps.logger.child({ component: 'ws-hub' }), {
     ...DEFAULT_WS_HUB_OPTIONS,
@@ -81,6 +84,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.decorate('wsHub', hub);
   installUpgradeGuard(app);
+  refuseConnect(app);
   installErrorHandlers(app);
   installFiniteNumberGuard(app);
   installRequestHooks(app);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTickflowError } from '../errors.js';
 import { type ErrorBody, RETRY_AFTER_SECONDS } from './api-errors.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 import { closeAfterAnswer } from './upgrade-guard.js';
 
 declare module 'fastify' {
@@ -86,6 +87,7 @@ export function sendError(reply: FastifyReply, c: Classified): FastifyReply {
  */
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   closeAfterAnswer(request.raw, reply.raw);
+  void reply.header(REQUEST_ID_HEADER, request.id);
   const c = classify(err, request);
   logError(err, c, request);
   void sendError(reply, { ...c, message: c.message.slice(0, 200) });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { endConnection } from './close-connection.js';
 
 const UPGRADE_TOKEN = /(?:^|,)\s*upgrade\s*(?:,|$)/i;
 
@@ -19,9 +20,7 @@ export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): voi
   if (!asksToUpgrade(req)) return;
   if (!res.headersSent) res.setHeader('connection', 'close');
   res.once('finish', () => {
-    const socket = req.socket;
-    if (socket.destroyed) return;
-    socket.end(() => socket.destroy());
+    endConnection(req.socket);
   });
 }
 

@@ -55,6 +55,7 @@ describe('rejected WebSocket upgrades', () => {
       const res = await rawRequest(port, request, { waitForCloseMs: 1_000 });
       assert.equal(res.status, status, what);
       assert.equal(res.headers.connection, 'close', what);
+      assert.ok(res.headers['x-request-id'], `${what}: X-Request-ID`);
       assert.ok(res.serverClosed, `${what}: the server must close the connection`);
       if (status === 204) continue;
       const body = JSON.parse(res.body) as ErrorJson;
