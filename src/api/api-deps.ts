@@ -2,6 +2,7 @@ import type { Cache } from '../cache/cache.js';
 import type { Settings } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import type { HealthReport } from './health.js';
 import type { WsHubOptions } from './ws-hub.js';
 
@@ -13,6 +14,8 @@ export interface ApiOptions {
   /** Largest inbound WebSocket message; a bigger one closes the socket with 1009. Default 4 KiB. */
   readonly wsMaxPayload?: number;
   readonly wsHub?: Partial<WsHubOptions>;
+  /** Default: derived from the process's descriptor limit, read when the app is built. */
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 /** Everything the API needs; the CLI wires the adapters. */

@@ -1,7 +1,11 @@
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { readDescriptorLimit } from '../io/descriptor-limit.js';
 import type { ApiDeps } from './api-deps.js';
+import { ConnectionCap } from './connection-cap.js';
+import { type ConnectionLimits, connectionLimitsFor } from './connection-limits.js';
+import { clientErrorHandler, refuseConnect } from './connection-errors.js';
 import { originMatcher } from './cors-origins.js';
 import { frameworkError, installErrorHandlers } from './error-handler.js';
 import { installFiniteNumberGuard } from './finite-params.js';
@@ -17,6 +21,7 @@ import { rootRoute } from './routes/root.js';
 import { symbolsRoute } from './routes/symbols.js';
 import { wsPricesRoute } from './routes/ws-prices.js';
 import { SymbolDirectory } from './symbol-directory.js';
+import { installUpgradeGuard } from './upgrade-guard.js';
 import { DEFAULT_WS_HUB_OPTIONS, WsHub } from './ws-hub.js';
 
 export type { ApiDeps, ApiOptions } from './api-deps.js';
@@ -57,6 +62,19 @@ async function registerWebsocket(app: FastifyInstance, hub: WsHub, maxPayload: n
   });
 }
 
+/** The limits given, or those the process's descriptor limit allows, logged once. */
+function resolveLimits(deps: ApiDeps): ConnectionLimits {
+  const given = deps.options?.connectionLimits;
+  if (given !== undefined) return given;
+  const descriptors = readDescriptorLimit();
+  const limits = connectionLimitsFor(descriptors.soft);
+  deps.logger.info(
+    { descriptorLimit: descriptors.soft, descriptorLimitSource: descriptors.source, ...limits },
+    'connections capped below the descriptor limit',
+  );
+  return limits;
+}
+
 /**
  * Builds the REST + WebSocket API without listening: the caller calls `listen`, tests call `inject`.
  * `close()` closes every WebSocket client and the hub's cache subscription.
@@ -73,12 +91,18 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     handlerTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientErrorHandler(deps.logger),
+    http: { requireHostHeader: false },
   });
   const hub = new WsHub(deps.cache, deps.logger.child({ component: 'ws-hub' }), {
     ...DEFAULT_WS_HUB_OPTIONS,
     ...options.wsHub,
   });
   app.decorate('wsHub', hub);
+  const connections = new ConnectionCap(resolveLimits(deps), deps.logger);
+  connections.install(app);
+  installUpgradeGuard(app);
+  refuseConnect(app);
   installErrorHandlers(app);
   installFiniteNumberGuard(app);
   installRequestHooks(app);
@@ -96,6 +120,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     deps,
     symbols: new SymbolDirectory(deps.settings.symbols, deps.store),
     hub,
+    connections,
     healthTimeoutMs: options.healthTimeoutMs ?? 3_000,
   };
   for (const route of ROUTES) route(app, ctx);

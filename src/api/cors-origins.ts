@@ -27,19 +27,30 @@ function parseEntry(entry: string): AllowedOrigin | undefined {
 }
 
 /**
+ * The `Origin` header parsed, if it is exactly an origin as browsers serialise it (RFC 6454: scheme, host
+ * and a non-default port, in canonical form). URL parsing alone is lenient: it would read
+ * `http://localhost\@evil.com`, `http://evil.com@localhost` or `http:localhost` as `http://localhost`.
+ */
+function parseOrigin(origin: string): URL | undefined {
+  try {
+    const url = new URL(origin);
+    return url.origin === origin ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Compiles the CORS allowlist (`settings.corsOrigins`) into a predicate on the `Origin` header. `*` allows
- * every origin; an entry without a port allows any port on its scheme and host.
+ * every origin; an entry without a port allows any port on exactly its scheme and host. Only a canonical
+ * origin can match.
  */
 export function originMatcher(allowlist: readonly string[]): (origin: string) => boolean {
   if (allowlist.includes('*')) return () => true;
   const allowed = allowlist.map(parseEntry).filter((a): a is AllowedOrigin => a !== undefined);
   return (origin) => {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      return false;
-    }
+    const url = parseOrigin(origin);
+    if (url === undefined) return false;
     const port = effectivePort(url);
     return allowed.some(
       (a) =>

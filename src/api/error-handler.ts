@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTickflowError } from '../errors.js';
 import { type ErrorBody, RETRY_AFTER_SECONDS } from './api-errors.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+import { closeAfterAnswer } from './upgrade-guard.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -80,10 +82,12 @@ export function sendError(reply: FastifyReply, c: Classified): FastifyReply {
 }
 
 /**
- * Errors the router raises before any route runs (a path parameter over the length limit, a malformed
- * URL), which Fastify would otherwise answer in its own format.
+ * Errors the router raises before any route or hook runs (a path parameter over the length limit, a
+ * malformed URL), which Fastify would otherwise answer in its own format.
  */
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  closeAfterAnswer(request.raw, reply.raw);
+  void reply.header(REQUEST_ID_HEADER, request.id);
   const c = classify(err, request);
   logError(err, c, request);
   void sendError(reply, { ...c, message: c.message.slice(0, 200) });

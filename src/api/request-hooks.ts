@@ -8,10 +8,15 @@ const shuttingDown = (): TickflowError =>
     retriable: true,
   });
 
+const noHost = (): TickflowError =>
+  new TickflowError('TF_BAD_REQUEST', 'an HTTP/1.1 request must carry a Host header', { statusCode: 400 });
+
 /**
- * Per-request hooks: every response carries `X-Request-ID`; once close has begun, requests still arriving
- * on open connections get a 503 in the usual error body (the app is built with `return503OnClosing: false`
- * so Fastify's own body does not bypass it); each completed request is logged at debug with its id.
+ * Per-request hooks: every response carries `X-Request-ID`; an HTTP/1.1 request without `Host` gets a 400
+ * in the usual error body (the app is built with Node's own check, and its empty body, turned off); once
+ * close has begun, requests still arriving on open connections get a 503 (the app is built with
+ * `return503OnClosing: false` so Fastify's own body does not bypass it); each completed request is logged
+ * at debug with its id.
  */
 export function installRequestHooks(app: FastifyInstance): void {
   let closing = false;
@@ -21,6 +26,11 @@ export function installRequestHooks(app: FastifyInstance): void {
   });
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      void reply.header('connection', 'close');
+      done(noHost());
+      return;
+    }
     if (closing) {
       void reply.header('connection', 'close');
       done(shuttingDown());

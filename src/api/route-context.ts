@@ -1,4 +1,5 @@
 import type { ApiDeps } from './api-deps.js';
+import type { ConnectionCap } from './connection-cap.js';
 import type { SymbolDirectory } from './symbol-directory.js';
 import type { WsHub } from './ws-hub.js';
 
@@ -7,5 +8,6 @@ export interface RouteContext {
   readonly deps: ApiDeps;
   readonly symbols: SymbolDirectory;
   readonly hub: WsHub;
+  readonly connections: ConnectionCap;
   readonly healthTimeoutMs: number;
 }

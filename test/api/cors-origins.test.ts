@@ -36,3 +36,41 @@ describe('originMatcher', () => {
     }
   });
 });
+
+describe('originMatcher matches exactly', () => {
+  const allowed = originMatcher(['http://localhost', 'http://127.0.0.1', 'https://app.example.com:8443']);
+
+  test('look-alikes that URL parsing would read as an allowed origin are refused', () => {
+    for (const origin of [
+      'http://localhost\\@evil.com',
+      'http://localhost:5173\\@evil.com',
+      'https://app.example.com:8443\\@evil.com',
+      'http://evil.com@localhost',
+      'http://localhost.evil.com',
+      'http://localhost.',
+      'http:localhost',
+      'http:/localhost',
+      'http:\\\\localhost',
+      ' http://localhost',
+      'http://localhost\t',
+      'http://localhost/',
+      'http://localhost/path',
+      'http://localhost?x',
+      'http://localhost#x',
+      'http://localhost:0080',
+      'http://%6cocalhost',
+      'http://0x7f.1',
+      'http://2130706433',
+    ]) {
+      assert.equal(allowed(origin), false, JSON.stringify(origin));
+    }
+  });
+
+  test('an entry without a port still allows any port of exactly its scheme and host', () => {
+    for (const origin of ['http://localhost', 'http://localhost:5173', 'http://127.0.0.1:8000']) {
+      assert.equal(allowed(origin), true, origin);
+    }
+    assert.equal(allowed('https://app.example.com:8443'), true);
+    assert.equal(allowed('https://localhost:5173'), false);
+  });
+});

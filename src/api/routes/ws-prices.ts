@@ -13,12 +13,12 @@ const ignore = (): void => undefined;
 /**
  * `WS /ws/prices/{symbol}`: the latest price on connect, then every tick, candle (including the
  * in-progress one) and alert of the symbol. Inbound messages are ignored; one larger than the maximum
- * payload closes the socket with 1009.
+ * payload closes the socket with 1009. Over the WebSocket client limit, the upgrade is answered 503.
  */
 export function wsPricesRoute(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { symbol: string } }>(
     '/ws/prices/:symbol',
-    { websocket: true },
+    { websocket: true, onRequest: ctx.connections.admitWebSocket },
     async (socket, request) => {
       socket.on('message', ignore);
       const symbol = normaliseSymbol(request.params.symbol);
