@@ -109,7 +109,10 @@ describe('tickflow replay', () => {
       /^line 2: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000, beyond the future horizon of 5m$/m,
     );
     assert.match(r.stderr, /^line 3: ts: \d+ is 1000s ahead of its receipt time 1699999200000/m);
-    assert.match(r.stderr, /^line 6: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000/m);
+    assert.match(
+      r.stderr,
+      /^line 6: ts: 32503680000000 is 513394679m ahead of its receipt time 1699999260000/m,
+    );
     assert.match(r.stderr, /3 invalid, 0 duplicates, 0 late/);
     const candles = r.stdout
       .trim()
