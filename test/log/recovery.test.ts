@@ -23,6 +23,17 @@ async function openRecorded(path: string, options: EmbeddedLogOptions = {}) {
 }
 
 /** What a reader sees: values, and `!first-last` for a placeholder of unreadable records. */
+/** Ten records of 80 bytes, one per append, in 200-byte segments (so over several files), then closed. */
+async function tenRecordsInSmallSegments(path: string) {
+  const options = { segmentBytes: 200 };
+  const log = await openLog(path, options);
+  await log.ensureTopic('t', 1);
+  const values = Array.from({ length: 10 }, (_, i) => `record-${i}-${'y'.repeat(60)}`);
+  for (const value of values) await log.producer().send('t', [{ key: 'k', value }]);
+  await log.close();
+  return { options, values, segments: await segmentsOf(join(path, 'topics', 't', '0')) };
+}
+
 const seen = (records: readonly LogRecord[]): string[] =>
   records.map((r) => (r.unreadable === undefined ? r.value : `!${r.offset}-${r.unreadable.lastOffset}`));
 
@@ -96,13 +107,7 @@ describe('embedded log: recovery from torn and damaged files', () => {
 
   test('damage inside an older segment is skipped, never cut: a broken frame length (found at open) or a flipped value byte (found by a read) becomes a placeholder for its offset', async () => {
     const path = join(dir, 'damaged');
-    const options = { segmentBytes: 200 };
-    const log = await openLog(path, options);
-    await log.ensureTopic('t', 1);
-    const values = Array.from({ length: 10 }, (_, i) => `record-${i}-${'y'.repeat(60)}`);
-    for (const value of values) await log.producer().send('t', [{ key: 'k', value }]);
-    await log.close();
-    const segments = await segmentsOf(join(path, 'topics', 't', '0'));
+    const { options, values, segments } = await tenRecordsInSmallSegments(path);
     assert.ok(segments.length >= 3);
     const original = await readFile(segments[0]!);
     const frame = original.length / 2;
@@ -215,13 +220,7 @@ describe('embedded log: recovery from torn and damaged files', () => {
 
   test('a deleted segment in the middle leaves one placeholder for its offsets, reported at open; the rest is read', async () => {
     const path = join(dir, 'deleted');
-    const options = { segmentBytes: 200 };
-    const log = await openLog(path, options);
-    await log.ensureTopic('t', 1);
-    const values = Array.from({ length: 10 }, (_, i) => `record-${i}-${'y'.repeat(60)}`);
-    for (const value of values) await log.producer().send('t', [{ key: 'k', value }]);
-    await log.close();
-    const segments = await segmentsOf(join(path, 'topics', 't', '0'));
+    const { options, values, segments } = await tenRecordsInSmallSegments(path);
     await rm(segments[2]!);
     const { log: reopened, lines } = await openRecorded(path, options);
     const read = await readAll(reopened, 't');

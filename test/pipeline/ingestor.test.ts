@@ -15,6 +15,7 @@ import { FileSource } from '../../src/sources/file.js';
 import { SimulatedSource } from '../../src/sources/simulated.js';
 import type { Source } from '../../src/sources/source.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { readTopic } from '../support/read-topic.js';
 import { waitFor } from '../support/wait.js';
 
 const HORIZON_MS = 300_000;
@@ -48,17 +49,8 @@ async function rig(make: (dir: string) => Promise<Source[]> | Source[]) {
     () => log.close().catch(() => undefined),
     () => cache.close(),
   );
-  const read = async (topic: string) => {
-    const consumer = await log.consumer(`reader-${topic}-${Math.random()}`, topic, {
-      onAssigned: (ps) => Promise.resolve(new Map(ps.map((p) => [p, 0]))),
-      onRevoked: () => Promise.resolve(),
-    });
-    const values = (await consumer.poll(1_000, 100)).map(
-      (r) => JSON.parse(r.value) as Record<string, unknown>,
-    );
-    await consumer.close();
-    return values;
-  };
+  const read = async (topic: string) =>
+    (await readTopic(log, topic)).map((v) => JSON.parse(v) as Record<string, unknown>);
   return { log, cache, ingestor, read };
 }
 

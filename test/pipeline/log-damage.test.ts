@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
-import { type Config, loadConfig } from '../../src/config/load-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import type { Candle } from '../../src/domain/candle.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { EmbeddedLog } from '../../src/log/embedded-log.js';
@@ -14,9 +14,9 @@ import { silentLogger } from '../../src/logger.js';
 import { encodeTick } from '../../src/pipeline/price-message.js';
 import { ProcessorRunner } from '../../src/pipeline/processor-runner.js';
 import { DEAD_LETTER_TOPIC, ensureTopics, PROCESSOR_GROUP } from '../../src/pipeline/topics.js';
-import { createOperator } from '../../src/processor/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { engineCandles } from '../support/engine-candles.js';
 import { sec, T0, tick } from '../support/operator-harness.js';
 import { ERROR, type LogLine, recordingLogger } from '../support/recording-logger.js';
 import { waitFor } from '../support/wait.js';
@@ -31,18 +31,6 @@ const ticks: Tick[] = Array.from({ length: 60 }, (_, i) =>
 );
 const LOST =
   "processor: the checkpoint is ahead of the end of the log, so records it covers were lost from the log; continuing from the end of the log with the checkpoint's state";
-
-/** What an uninterrupted run closes from the ticks. */
-function expectedCandles(config: Config, from: readonly Tick[]): Candle[] {
-  const candles: Candle[] = [];
-  const operator = createOperator(config, {
-    candle: (c) => candles.push(c),
-    alert: () => undefined,
-    late: () => undefined,
-  });
-  for (const t of from) operator.process(t);
-  return candles;
-}
 
 /** A data directory: the log (reopened at will), the store and the cache, and the processor on them. */
 class Rig {
@@ -183,7 +171,7 @@ describe('the processor on a damaged log', () => {
         rig.runner = null;
         assert.deepEqual(
           sortCandles(await rig.history()),
-          sortCandles(expectedCandles(CONFIG, ticks)),
+          sortCandles(engineCandles(CONFIG, ticks)),
           'the checkpoint kept the lost ticks, so history is what an uninterrupted run gives',
         );
         await rig.startRunner();
@@ -271,7 +259,7 @@ describe('the processor on a damaged log', () => {
         await rig.caughtUp();
         await runner.close();
         rig.runner = null;
-        assert.deepEqual(sortCandles(await rig.history(other)), sortCandles(expectedCandles(other, ticks)));
+        assert.deepEqual(sortCandles(await rig.history(other)), sortCandles(engineCandles(other, ticks)));
         await (await rig.startRunner(other)).close();
         rig.runner = null;
 

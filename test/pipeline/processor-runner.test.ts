@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { Candle } from '../../src/domain/candle.js';
 import { EmbeddedLog } from '../../src/log/embedded-log.js';
 import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
 import { encodeTick } from '../../src/pipeline/price-message.js';
 import { ProcessorRunner } from '../../src/pipeline/processor-runner.js';
 import { DEAD_LETTER_TOPIC, ensureTopics, LATE_TOPIC } from '../../src/pipeline/topics.js';
-import { createOperator } from '../../src/processor/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { engineCandles } from '../support/engine-candles.js';
 import { sec, T0, tick } from '../support/operator-harness.js';
+import { readTopic } from '../support/read-topic.js';
 import { waitFor } from '../support/wait.js';
 
 const config = loadConfig({ env: {}, flags: { 'commit-interval': '20ms', 'checkpoint-interval': '50ms' } });
@@ -27,18 +27,6 @@ const ticks = [
     tick({ symbol: 'ETH', ts: T0 + sec(20 * i), price: 10 + (i % 3), seq: String(i) }),
   ),
 ];
-
-/** What the engine closes from the same ticks (no end-of-input flush: a live run has not ended). */
-function expectedCandles(): Candle[] {
-  const candles: Candle[] = [];
-  const operator = createOperator(config, {
-    candle: (c) => candles.push(c),
-    alert: () => undefined,
-    late: () => undefined,
-  });
-  for (const t of ticks) operator.process(t);
-  return candles;
-}
 
 let dir: string;
 let log: EmbeddedLog;
@@ -60,16 +48,6 @@ after(async () => {
   await Promise.all([log.close(), store.close(), cache.close().catch(() => undefined)]);
   await rm(dir, { recursive: true, force: true });
 });
-
-async function readTopic(topic: string): Promise<string[]> {
-  const consumer = await log.consumer(`reader-${topic}`, topic, {
-    onAssigned: (ps) => Promise.resolve(new Map(ps.map((p) => [p, 0]))),
-    onRevoked: () => Promise.resolve(),
-  });
-  const values = (await consumer.poll(1_000, 200)).map((r) => r.value);
-  await consumer.close();
-  return values;
-}
 
 test(
   'history is written exactly, poison records go to the dead-letter topic, and a cache outage stops nothing',
@@ -101,7 +79,7 @@ test(
       PRICES_TOPIC,
       ticks.slice(half).map((t) => ({ key: t.symbol, value: encodeTick(t) })),
     );
-    const expected = expectedCandles();
+    const expected = engineCandles(config, ticks);
     await waitFor('every closed candle in the store', async () => {
       const stored = await Promise.all(
         ['BTC', 'ETH'].flatMap((symbol) =>
@@ -132,12 +110,12 @@ test(
       expected.some((c) => c.interval === '15m'),
       'the ticks close windows of every interval',
     );
-    const dead = (await readTopic(DEAD_LETTER_TOPIC)).map(
+    const dead = (await readTopic(log, DEAD_LETTER_TOPIC)).map(
       (v) => JSON.parse(v) as { code: string; offset: number },
     );
     assert.deepEqual(dead.map((d) => d.code).sort(), ['TF_POISON_JSON', 'TF_POISON_TICK']);
     assert.equal(live.counters.poison, 2);
-    assert.equal((await readTopic(LATE_TOPIC)).length, 3, 'the late tick, once per interval');
+    assert.equal((await readTopic(log, LATE_TOPIC)).length, 3, 'the late tick, once per interval');
     assert.ok((live.problems.snapshot()['TF_CACHE_UNAVAILABLE'] ?? 0) > 0, 'the cache outage was counted');
   },
 );

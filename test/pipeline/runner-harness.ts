@@ -12,6 +12,7 @@ import { ProcessorRunner } from '../../src/pipeline/processor-runner.js';
 import { ensureTopics } from '../../src/pipeline/topics.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { readTopic } from '../support/read-topic.js';
 
 export interface RunnerHarness {
   readonly log: EmbeddedLog;
@@ -50,15 +51,7 @@ export async function startRunner(flags: Readonly<Record<string, string>>): Prom
         PRICES_TOPIC,
         ticks.map((t) => ({ key: t.symbol, value: encodeTick(t) })),
       ),
-    readTopic: async (topic) => {
-      const consumer = await log.consumer(`reader-${topic}`, topic, {
-        onAssigned: (ps) => Promise.resolve(new Map(ps.map((p) => [p, 0]))),
-        onRevoked: () => Promise.resolve(),
-      });
-      const values = (await consumer.poll(10_000, 200)).map((r) => r.value);
-      await consumer.close();
-      return values;
-    },
+    readTopic: (topic) => readTopic(log, topic),
     close: async () => {
       await runner.close().catch(() => undefined);
       await Promise.all([log.close(), store.close().catch(() => undefined)]);
