@@ -3,7 +3,8 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
 import type { Logger } from '../logger.js';
 import type { SqlClient } from './sql-client.js';
-import { storeLocked } from './store-errors.js';
+import { describeFailure } from './failure-description.js';
+import { StoreError, storeLocked, storeOutage } from './store-errors.js';
 
 /** PGlite has no lock of its own: two processes on one data directory would corrupt it. */
 const LOCK: DirLockOptions = { fileName: 'tickflow-store.lock', label: 'store', lockedError: storeLocked };
@@ -36,13 +37,18 @@ export class PgliteClient implements SqlClient {
 
   /** Opens (creating it on first use) the database in `dir`. */
   static async open(dir: string, logger: Logger): Promise<PgliteClient> {
-    await mkdir(dir, { recursive: true });
-    const lock = await DirLock.acquire(dir, LOCK, logger);
     try {
-      return new PgliteClient(await PGlite.create(dir), lock);
+      await mkdir(dir, { recursive: true });
+      const lock = await DirLock.acquire(dir, LOCK, logger);
+      try {
+        return new PgliteClient(await PGlite.create(dir), lock);
+      } catch (err) {
+        await lock.release();
+        throw err;
+      }
     } catch (err) {
-      await lock.release();
-      throw err;
+      if (err instanceof StoreError) throw err;
+      throw storeOutage(`cannot open the PGlite database in ${dir}: ${describeFailure(err)}`, err);
     }
   }
 
