@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
 import type { Logger } from '../logger.js';
 import type { SqlClient } from './sql-client.js';
 import { describeFailure } from './failure-description.js';
+import { startEngine, stopEngine } from './pglite-engine.js';
 import { StoreError, storeLocked, storeOutage } from './store-errors.js';
 
 /** PGlite has no lock of its own: two processes on one data directory would corrupt it. */
@@ -41,7 +42,7 @@ export class PgliteClient implements SqlClient {
       await mkdir(dir, { recursive: true });
       const lock = await DirLock.acquire(dir, LOCK, logger);
       try {
-        return new PgliteClient(await PGlite.create(dir), lock);
+        return new PgliteClient(await startEngine(dir), lock);
       } catch (err) {
         await lock.release();
         throw err;
@@ -62,7 +63,7 @@ export class PgliteClient implements SqlClient {
 
   async close(): Promise<void> {
     try {
-      await this.#db.close();
+      await stopEngine(this.#db);
     } finally {
       await this.#lock.release();
     }

@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { describeFailure, errnoOf, isNoSpace, sqlStateOf } from '../../src/store/failure-description.js';
+import { startEngine } from '../../src/store/pglite-engine.js';
 import { tempDir } from './fixtures.js';
 import { ErrnoError, ExitStatus, diskFull, fileExists } from './pglite-throws.js';
 
@@ -70,4 +71,19 @@ describe('describeFailure', () => {
     assert.ok(!isNoSpace(fileExists()));
     assert.ok(!isNoSpace('ENOSPC'));
   });
+});
+
+test('a real PGlite failure (a data directory that is a regular file) is described by its errno', async () => {
+  const root = await tempDir();
+  try {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'not a directory');
+    const err = await startEngine(file).then(
+      () => assert.fail('PGlite started on a regular file'),
+      (e: unknown) => e,
+    );
+    assert.match(describeFailure(err), /^ENOTDIR: not a directory \(errno 54 in PGlite's file system\)/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
