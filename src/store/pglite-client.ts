@@ -1,64 +1,170 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import type { Logger } from '../logger.js';
+import { describeFailure } from './failure-description.js';
+import { startEngine, stopEngine } from './pglite-engine.js';
+import { isEngineBroken } from './pglite-failure.js';
+import { runQuery, runTransaction } from './pglite-transaction.js';
 import type { SqlClient } from './sql-client.js';
-import { storeLocked } from './store-errors.js';
+import { StoreError, storeLocked, storeOutage, storeUnavailable } from './store-errors.js';
 
 /** PGlite has no lock of its own: two processes on one data directory would corrupt it. */
 const LOCK: DirLockOptions = { fileName: 'tickflow-store.lock', label: 'store', lockedError: storeLocked };
 
-type Queryable = Pick<Transaction, 'query'>;
+/** Waits between attempts to reopen a broken engine: full jitter from 250 ms, capped at 10 s. */
+const REOPEN_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 10_000 };
 
-const run = async <T>(db: Queryable, sql: string, params: readonly unknown[]): Promise<T[]> =>
-  (await db.query<T>(sql, [...params])).rows;
+/** A broken engine, being replaced. */
+interface Breakdown {
+  readonly reason: string;
+  readonly cause: unknown;
+  readonly since: number;
+  /** The broken engine's close: a reopen waits for it, so two engines never share the directory. */
+  readonly stopped: Promise<void>;
+  /** Failed attempts to reopen. */
+  attempts: number;
+  nextAttemptAt: number;
+}
 
-/** Statements of a transaction, bound to PGlite's transaction handle; nested transactions are refused. */
-const txClient = (tx: Transaction): SqlClient => ({
-  query: (sql, params = []) => run(tx, sql, params),
-  transaction: () => Promise.reject(new Error('nested transactions are not supported')),
-  close: () => Promise.reject(new Error('cannot close the database from inside a transaction')),
-});
+type EngineState =
+  | { readonly kind: 'open'; readonly db: PGlite }
+  | { readonly kind: 'broken'; readonly breakdown: Breakdown }
+  | { readonly kind: 'closed' };
 
 /**
  * PGlite as a SqlClient. PGlite is one connection: a query outside a transaction waits until the running
  * transaction ends, so readers never see, or break, a transaction in progress. The directory is locked
  * while open, since PGlite itself does not stop a second process from opening (and corrupting) it.
+ *
+ * An engine that fails in a way no SQL error explains (see pglite-failure.ts) is closed and, on the next
+ * call, reopened from the directory, at most once per backoff delay; until then calls fail fast with a
+ * retriable TF_STORE_UNAVAILABLE (TF_STORE_NO_SPACE when the disk is full). The breakdown and the reopen
+ * are logged once each, with `reopens`: how many times this client has replaced its engine.
  */
 export class PgliteClient implements SqlClient {
-  readonly #db: PGlite;
+  readonly #dir: string;
+  readonly #logger: Logger;
   readonly #lock: DirLock;
+  #state: EngineState;
+  #reopening: Promise<PGlite> | undefined;
+  #reopens = 0;
 
-  private constructor(db: PGlite, lock: DirLock) {
-    this.#db = db;
+  private constructor(dir: string, logger: Logger, lock: DirLock, db: PGlite) {
+    this.#dir = dir;
+    this.#logger = logger;
     this.#lock = lock;
+    this.#state = { kind: 'open', db };
   }
 
   /** Opens (creating it on first use) the database in `dir`. */
   static async open(dir: string, logger: Logger): Promise<PgliteClient> {
-    await mkdir(dir, { recursive: true });
-    const lock = await DirLock.acquire(dir, LOCK, logger);
     try {
-      return new PgliteClient(await PGlite.create(dir), lock);
+      await mkdir(dir, { recursive: true });
+      const lock = await DirLock.acquire(dir, LOCK, logger);
+      try {
+        return new PgliteClient(dir, logger, lock, await startEngine(dir));
+      } catch (err) {
+        await lock.release();
+        throw err;
+      }
     } catch (err) {
-      await lock.release();
-      throw err;
+      if (err instanceof StoreError) throw err;
+      throw storeOutage(`cannot open the PGlite database in ${dir}: ${describeFailure(err)}`, err);
     }
   }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return run<T>(this.#db, sql, params);
+    return this.#run((db) => runQuery<T>(db, sql, params), isEngineBroken);
   }
 
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return this.#db.transaction((tx) => fn(txClient(tx)));
+    const fromEngine = new Set<unknown>();
+    return this.#run(
+      (db) => runTransaction(db, fn, fromEngine),
+      (err) => fromEngine.has(err) && isEngineBroken(err),
+    );
   }
 
   async close(): Promise<void> {
+    const state = this.#state;
+    if (state.kind === 'closed') return;
+    this.#state = { kind: 'closed' };
     try {
-      await this.#db.close();
+      await this.#reopening?.catch(() => undefined);
+      if (state.kind === 'broken') await state.breakdown.stopped;
+      else await stopEngine(state.db);
     } finally {
       await this.#lock.release();
     }
+  }
+
+  async #run<T>(op: (db: PGlite) => Promise<T>, broken: (err: unknown) => boolean): Promise<T> {
+    const db = await this.#engine();
+    try {
+      return await op(db);
+    } catch (err) {
+      if (!broken(err)) throw err;
+      const reason = describeFailure(err);
+      this.#breakDown(db, reason, err);
+      throw storeOutage(`the database engine failed (${reason}); reopening it from ${this.#dir}`, err);
+    }
+  }
+
+  #engine(): Promise<PGlite> {
+    const state = this.#state;
+    if (state.kind === 'open') return Promise.resolve(state.db);
+    if (state.kind === 'closed') return Promise.reject(storeUnavailable('the database is closed'));
+    this.#reopening ??= this.#reopen(state.breakdown).finally(() => {
+      this.#reopening = undefined;
+    });
+    return this.#reopening;
+  }
+
+  /** Stops a broken engine, once: later failures of the same engine are part of the same breakdown. */
+  #breakDown(db: PGlite, reason: string, cause: unknown): void {
+    if (this.#state.kind !== 'open' || this.#state.db !== db) return;
+    const stopped = stopEngine(db).catch(() => undefined);
+    const breakdown = { reason, cause, since: Date.now(), stopped, attempts: 0, nextAttemptAt: 0 };
+    this.#state = { kind: 'broken', breakdown };
+    this.#logger.warn(
+      { dir: this.#dir, reason, reopens: this.#reopens },
+      'store engine broken: closing it, to reopen it from the data directory',
+    );
+  }
+
+  async #reopen(breakdown: Breakdown): Promise<PGlite> {
+    const { reason, cause } = breakdown;
+    const wait = breakdown.nextAttemptAt - Date.now();
+    if (wait > 0) {
+      throw storeOutage(`the database engine failed (${reason}); next reopen attempt in ${wait} ms`, cause);
+    }
+    await breakdown.stopped;
+    let db: PGlite;
+    try {
+      db = await startEngine(this.#dir);
+    } catch (err) {
+      breakdown.attempts++;
+      breakdown.nextAttemptAt = Date.now() + backoffDelay(breakdown.attempts, REOPEN_BACKOFF, Math.random);
+      const failure = `${describeFailure(err)} (attempt ${breakdown.attempts})`;
+      throw storeOutage(`the database engine failed (${reason}) and cannot be reopened: ${failure}`, err);
+    }
+    if (this.#state.kind === 'closed') {
+      await stopEngine(db).catch(() => undefined);
+      throw storeUnavailable('the database is closed');
+    }
+    this.#state = { kind: 'open', db };
+    this.#reopens++;
+    this.#logger.info(
+      {
+        dir: this.#dir,
+        reopens: this.#reopens,
+        failedAttempts: breakdown.attempts,
+        downMs: Date.now() - breakdown.since,
+      },
+      'store engine reopened from the data directory',
+    );
+    return db;
   }
 }

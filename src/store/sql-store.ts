@@ -25,7 +25,8 @@ import {
   symbolFromRow,
 } from './rows.js';
 import type { SqlClient } from './sql-client.js';
-import { StoreError, storeError, storeUnavailable } from './store-errors.js';
+import { describeFailure } from './failure-description.js';
+import { StoreError, isOutage, storeError, storeOutage, storeUnavailable } from './store-errors.js';
 import type {
   AlertQuery,
   CandleQuery,
@@ -52,8 +53,9 @@ const clamp = (ms: number): number => Math.min(Math.max(ms, MIN_MS), MAX_MS);
 
 /**
  * The Store over any SqlClient. Every method after close() (or before start()) rejects with
- * TF_STORE_UNAVAILABLE; driver errors become TF_STORE_UNAVAILABLE when the database cannot be reached and
- * TF_STORE_QUERY otherwise. Losing and regaining the database is logged once each, not per call.
+ * TF_STORE_UNAVAILABLE; driver errors become TF_STORE_UNAVAILABLE when the database cannot be reached,
+ * TF_STORE_NO_SPACE when its disk is full, and TF_STORE_QUERY otherwise. Losing and regaining the database
+ * is logged once each, not per call.
  */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
@@ -85,7 +87,7 @@ export class SqlStore implements Store {
     const client = await this.#options.connect().catch((err: unknown) => {
       throw err instanceof StoreError
         ? err
-        : storeUnavailable(`cannot open the ${this.kind} database: ${String(err)}`, err);
+        : storeOutage(`cannot open the ${this.kind} database: ${describeFailure(err)}`, err);
     });
     try {
       const applied = await migrate(client, this.#options.migrations ?? MIGRATIONS, this.#logger);
@@ -161,9 +163,8 @@ export class SqlStore implements Store {
 
   async health(): Promise<void> {
     await this.#use('health check', (db) => db.query(q.SELECT_ONE)).catch((err: unknown) => {
-      throw err instanceof StoreError && err.code === 'TF_STORE_UNAVAILABLE'
-        ? err
-        : storeUnavailable(`health check failed: ${String(err)}`, err);
+      const error = storeError('health check', err);
+      throw isOutage(error) ? error : storeUnavailable(error.message, error);
     });
   }
 
@@ -213,7 +214,7 @@ export class SqlStore implements Store {
   }
 
   #markDown(err: StoreError): StoreError {
-    if (err.code === 'TF_STORE_UNAVAILABLE' && !this.#down) {
+    if (isOutage(err) && !this.#down) {
       this.#down = true;
       this.#logger.error({ store: this.kind, err }, 'store unreachable');
     }

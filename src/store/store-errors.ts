@@ -1,11 +1,14 @@
 import { TickflowError } from '../errors.js';
+import { describeFailure, isNoSpace } from './failure-description.js';
 
 /**
  * Codes the store raises; part of the contract. TF_STORE_UNAVAILABLE (retriable, HTTP 503): the database
- * cannot be reached or the store is closed. TF_STORE_QUERY (500): a statement failed. TF_STORE_LOCKED (503):
- * another process holds the embedded store's directory.
+ * cannot be reached, is recovering, or the store is closed. TF_STORE_NO_SPACE (retriable, 503): the disk
+ * (or quota) is full. TF_STORE_QUERY (500): a statement failed. TF_STORE_LOCKED (503): another process
+ * holds the embedded store's directory.
  */
-export type StoreErrorCode = 'TF_STORE_UNAVAILABLE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED';
+export type StoreErrorCode =
+  'TF_STORE_UNAVAILABLE' | 'TF_STORE_NO_SPACE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED';
 
 export class StoreError extends TickflowError {
   declare readonly code: StoreErrorCode;
@@ -22,6 +25,21 @@ export class StoreError extends TickflowError {
 
 export const storeUnavailable = (reason: string, cause?: unknown): StoreError =>
   new StoreError('TF_STORE_UNAVAILABLE', `store unavailable: ${reason}`, { retriable: true, cause });
+
+export const storeNoSpace = (reason: string, cause?: unknown): StoreError =>
+  new StoreError(
+    'TF_STORE_NO_SPACE',
+    `store out of space: ${reason}; free space on the file system of the store's directory`,
+    { retriable: true, cause },
+  );
+
+/** The store cannot work for now, because of `cause`: TF_STORE_NO_SPACE if the disk is full. */
+export const storeOutage = (reason: string, cause: unknown): StoreError =>
+  isNoSpace(cause) ? storeNoSpace(reason, cause) : storeUnavailable(reason, cause);
+
+/** An outage (TF_STORE_UNAVAILABLE or TF_STORE_NO_SPACE): retried, and logged when it starts and ends. */
+export const isOutage = (err: StoreError): boolean =>
+  err.code === 'TF_STORE_UNAVAILABLE' || err.code === 'TF_STORE_NO_SPACE';
 
 /** TF_STORE_LOCKED: another process (or another store in this one) has the embedded store's directory. */
 export const storeLocked = (path: string, ownerPid: number | null): StoreError =>
@@ -58,8 +76,6 @@ const isRetriableState = (state: string): boolean => state.startsWith('40');
 const codeOf = (err: unknown): string =>
   typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /** Driver messages (PGlite, node-postgres) that mean the database is closed or its connection is gone. */
 const CLOSED_MESSAGE =
   /PGlite is clos|Connection terminated|Client has encountered a connection error|not queryable/i;
@@ -68,16 +84,13 @@ const CLOSED_MESSAGE =
 export function storeError(operation: string, err: unknown): StoreError {
   if (err instanceof StoreError) return err;
   const code = codeOf(err);
-  const message = messageOf(err);
-  if (NETWORK_ERRNOS.has(code) || isUnavailableState(code) || CLOSED_MESSAGE.test(message)) {
-    return storeUnavailable(`${operation}: ${message}`, err);
+  const description = describeFailure(err);
+  if (isNoSpace(err)) return storeNoSpace(`${operation}: ${description}`, err);
+  if (NETWORK_ERRNOS.has(code) || isUnavailableState(code) || CLOSED_MESSAGE.test(description)) {
+    return storeUnavailable(`${operation}: ${description}`, err);
   }
-  return new StoreError(
-    'TF_STORE_QUERY',
-    `${operation} failed: ${message}${code === '' ? '' : ` (${code})`}`,
-    {
-      retriable: isRetriableState(code),
-      cause: err,
-    },
-  );
+  return new StoreError('TF_STORE_QUERY', `${operation} failed: ${description}`, {
+    retriable: isRetriableState(code),
+    cause: err,
+  });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { silentLogger } from '../../src/logger.js';
@@ -164,12 +164,40 @@ test('a store that is not started rejects every method with TF_STORE_UNAVAILABLE
   await store.close();
 });
 
-test('a directory that cannot be used fails start with TF_STORE_UNAVAILABLE', async () => {
+test('a directory that cannot be used fails start with TF_STORE_UNAVAILABLE, naming it', async () => {
   const root = await tempDir();
   try {
     await writeFile(join(root, 'a-file'), 'not a directory');
-    const store = createPgliteStore(join(root, 'a-file', 'store'), silentLogger());
-    await assert.rejects(store.start(), isUnavailable);
+    for (const dir of [join(root, 'a-file', 'store'), join(root, 'a-file')]) {
+      const store = createPgliteStore(dir, silentLogger());
+      await assert.rejects(store.start(), (err: unknown) => {
+        assert.ok(isUnavailable(err) && err instanceof Error);
+        assert.match(err.message, /^store unavailable: cannot open the PGlite database in /);
+        assert.match(err.message, /: (ENOTDIR: not a directory|EEXIST: file already exists), mkdir '/);
+        return true;
+      });
+      await store.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a data directory PGlite cannot fill fails start with its errno, not [object Object]', async () => {
+  const root = await tempDir();
+  try {
+    await mkdir(join(root, 'store'));
+    await writeFile(join(root, 'store', 'global'), 'where PostgreSQL wants a directory');
+    const store = createPgliteStore(join(root, 'store'), silentLogger());
+    await assert.rejects(store.start(), (err: unknown) => {
+      assert.ok(isUnavailable(err) && err instanceof Error);
+      assert.doesNotMatch(err.message, /object Object/);
+      assert.match(
+        err.message,
+        /^store unavailable: cannot open the PGlite database in .*store: ENOTDIR: not a directory \(errno 54 in PGlite's file system\)/,
+      );
+      return true;
+    });
     await store.close();
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StoreError, storeError, storeUnavailable } from '../../src/store/store-errors.js';
+import { StoreError, storeError, storeOutage, storeUnavailable } from '../../src/store/store-errors.js';
+import { ErrnoError, diskFull } from './pglite-throws.js';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
@@ -34,6 +35,35 @@ describe('storeError', () => {
     assert.equal(storeError('committing', withCode('could not serialize access', '40001')).retriable, true);
     assert.equal(storeError('committing', withCode('deadlock detected', '40P01')).retriable, true);
     assert.equal(storeError('committing', 'a thrown string').code, 'TF_STORE_QUERY');
+  });
+
+  test('a full disk is TF_STORE_NO_SPACE, retriable, 503, naming ENOSPC or disk_full', () => {
+    const start = storeError('opening the store', new ErrnoError(51));
+    assert.equal(start.code, 'TF_STORE_NO_SPACE');
+    assert.equal(start.retriable, true);
+    assert.equal(start.statusCode, 503);
+    assert.equal(
+      start.message,
+      "store out of space: opening the store: ENOSPC: no space left on device (errno 51 in PGlite's file system); " +
+        "free space on the file system of the store's directory",
+    );
+    const commit = storeError('committing', diskFull());
+    assert.equal(commit.code, 'TF_STORE_NO_SPACE');
+    assert.match(commit.message, /No space left on device \(53100\); hint: Check free disk space\./);
+    assert.equal(
+      storeOutage('starting', new Error('wrapped', { cause: new ErrnoError(51) })).code,
+      'TF_STORE_NO_SPACE',
+    );
+    assert.equal(storeOutage('starting', new ErrnoError(33)).code, 'TF_STORE_UNAVAILABLE');
+  });
+
+  test('a failure that is not an Error is described, never [object Object]', () => {
+    const err = storeError('opening the store', new ErrnoError(54));
+    assert.equal(
+      err.message,
+      "opening the store failed: ENOTDIR: not a directory (errno 54 in PGlite's file system)",
+    );
+    assert.doesNotMatch(storeError('committing', { odd: true }).message, /object Object/);
   });
 
   test('a StoreError passes through unchanged', () => {
