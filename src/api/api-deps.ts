@@ -3,7 +3,7 @@ import type { Settings } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { ConnectionLimits } from './connection-limits.js';
-import type { HealthReport } from './health.js';
+import type { HealthReport } from '../domain/health.js';
 import type { WsHubOptions } from './ws-hub.js';
 
 export interface ApiOptions {

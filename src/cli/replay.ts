@@ -7,7 +7,7 @@ import { type EventTimeBound, tickToJson, validateTick } from '../domain/tick.js
 import { epochMs } from '../domain/time.js';
 import { TickflowError } from '../errors.js';
 import { readLines } from '../io/read-lines.js';
-import { createOperator } from '../processor/create-operator.js';
+import { createOperator } from '../pipeline/create-operator.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import { JsonlWriter } from './jsonl-writer.js';
 

@@ -1,5 +1,3 @@
-import { DEFAULT_ANOMALY_OPTIONS } from '../processor/anomaly/anomaly-options.js';
-import type { ProcessorOptions } from '../processor/processor-options.js';
 import { ConfigError } from '../errors.js';
 import { SCHEMA, type SettingName, type Settings } from './schema.js';
 
@@ -12,8 +10,6 @@ export interface ConfigSources {
 
 export interface Config {
   readonly settings: Settings;
-  /** Processor settings, without the clock (the live pipeline injects it). */
-  readonly processor: Omit<ProcessorOptions, 'idle'> & { readonly idleTimeoutMs: number };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -63,26 +59,5 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
   if (violations.length > 0) throw new ConfigError(violations);
   const settings = values as Settings;
-  return deepFreeze({
-    settings,
-    processor: {
-      intervals: settings.intervals,
-      outOfOrdernessMs: settings.outOfOrderness,
-      allowedLatenessMs: settings.allowedLateness,
-      idleTimeoutMs: settings.idleTimeout,
-      anomaly: {
-        ...DEFAULT_ANOMALY_OPTIONS,
-        rules: settings.alertRules,
-        priceSpikeThresholds: settings.priceSpikeThresholds,
-        zscore: {
-          k: settings.zscoreK,
-          window: settings.zscoreWindow,
-          minSamples: Math.min(DEFAULT_ANOMALY_OPTIONS.zscore.minSamples, settings.zscoreWindow),
-        },
-        volumeSpike: { ...DEFAULT_ANOMALY_OPTIONS.volumeSpike, factor: settings.volumeSpikeFactor },
-        staleFeed: { windows: settings.staleWindows },
-        cooldownMs: settings.alertCooldown,
-      },
-    },
-  });
+  return deepFreeze({ settings });
 }

@@ -3,7 +3,7 @@ import {
   type ComponentStatus,
   type HealthReport,
   overallStatus,
-} from '../api/health.js';
+} from '../domain/health.js';
 import type { SourceStatus } from '../sources/source.js';
 
 /** What a probe found when the part answered: its own status (default up) and a detail. */

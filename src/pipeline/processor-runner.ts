@@ -15,7 +15,7 @@ import {
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { createOperator } from '../processor/create-operator.js';
+import { createOperator } from './create-operator.js';
 import type { LateTick } from '../processor/processor-output.js';
 import type { WindowOperator } from '../processor/window-operator.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type AddressInfo, createConnection } from 'node:net';
 import { buildApp } from '../../src/api/app.js';
-import type { HealthReport } from '../../src/api/health.js';
+import type { HealthReport } from '../../src/domain/health.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type Api, type ErrorJson, startApi } from './harness.js';
 import { within } from './ws-client.js';

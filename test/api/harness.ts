@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps, ApiOptions } from '../../src/api/api-deps.js';
 import { buildApp } from '../../src/api/app.js';
-import type { HealthReport } from '../../src/api/health.js';
+import type { HealthReport } from '../../src/domain/health.js';
 import type { LatestPrice } from '../../src/cache/cache.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { loadConfig } from '../../src/config/load-config.js';

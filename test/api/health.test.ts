@@ -1,45 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/api/app.js';
-import { type HealthReport, isServing, overallStatus } from '../../src/api/health.js';
+import type { HealthReport } from '../../src/domain/health.js';
+import { report, SOURCE_DOWN, SOURCE_UP, STORE_DOWN, STORE_UP } from '../support/health-reports.js';
 import { type Api, startApi } from './harness.js';
-
-const report = (status: HealthReport['status'], components: HealthReport['components']): HealthReport => ({
-  status,
-  components,
-});
-
-const SOURCE_UP = { status: 'up', required: false, lastSuccessAt: 1_700_000_000_000 } as const;
-const SOURCE_DOWN = {
-  status: 'down',
-  required: false,
-  detail: '429 from CoinGecko',
-  lastSuccessAt: null,
-} as const;
-const STORE_UP = { status: 'up', required: true } as const;
-const STORE_DOWN = { status: 'down', required: true, detail: 'store unavailable' } as const;
-
-describe('overallStatus and isServing', () => {
-  test('down when a required component is down, degraded when an optional one is, else ok', () => {
-    assert.equal(overallStatus({ store: STORE_UP, coingecko: SOURCE_UP }), 'ok');
-    assert.equal(overallStatus({ store: STORE_UP, coingecko: SOURCE_DOWN }), 'degraded');
-    assert.equal(overallStatus({ store: STORE_DOWN, coingecko: SOURCE_UP }), 'down');
-    assert.equal(overallStatus({}), 'ok');
-  });
-
-  test('a degraded component, required or not, makes the service degraded but never down', () => {
-    const lagging = { status: 'degraded', required: false, detail: 'lag grew' } as const;
-    assert.equal(overallStatus({ store: STORE_UP, processor: lagging }), 'degraded');
-    assert.equal(overallStatus({ store: { ...STORE_UP, status: 'degraded' } }), 'degraded');
-    assert.equal(isServing(report('degraded', { processor: lagging })), true);
-  });
-
-  test('a report is serving unless it says down or a required component is down', () => {
-    assert.equal(isServing(report('degraded', { coingecko: SOURCE_DOWN })), true);
-    assert.equal(isServing(report('down', {})), false);
-    assert.equal(isServing(report('ok', { store: STORE_DOWN })), false);
-  });
-});
 
 describe('GET /health', () => {
   let api: Api;

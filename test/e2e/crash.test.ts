@@ -12,7 +12,7 @@ import { EmbeddedLog } from '../../src/log/embedded-log.js';
 import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
 import { decodePriceMessage } from '../../src/pipeline/price-message.js';
-import { createOperator } from '../../src/processor/create-operator.js';
+import { createOperator } from '../../src/pipeline/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { startTickflow } from '../support/tickflow-process.js';

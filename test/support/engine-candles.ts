@@ -1,7 +1,7 @@
 import type { Config } from '../../src/config/load-config.js';
 import type { Candle } from '../../src/domain/candle.js';
 import type { Tick } from '../../src/domain/tick.js';
-import { createOperator } from '../../src/processor/create-operator.js';
+import { createOperator } from '../../src/pipeline/create-operator.js';
 
 /** What the engine closes from the ticks, with no end-of-input flush: a live run has not ended. */
 export function engineCandles(config: Config, ticks: readonly Tick[]): Candle[] {

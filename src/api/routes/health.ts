@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS } from '../api-errors.js';
-import { type HealthReport, isServing } from '../health.js';
+import { type HealthReport, isServing } from '../../domain/health.js';
 import type { RouteContext } from '../route-context.js';
 import { errorResponse, healthResponse } from '../schemas.js';
 
