@@ -2,6 +2,45 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/: each folder may import only from the folders below it (and itself), never from one
+ * above or beside it, so the core never learns of the parts that drive it. errors.ts and logger.ts, at the
+ * top of src/, are shared by all but domain.
+ */
+const LAYERS = {
+  domain: [],
+  lib: [],
+  io: [],
+  processor: ['domain'],
+  config: ['domain'],
+  log: ['domain', 'io', 'lib'],
+  store: ['domain', 'io', 'lib'],
+  cache: ['domain', 'io', 'lib'],
+  sources: ['domain', 'config', 'io', 'lib'],
+  api: ['domain', 'config', 'cache', 'store', 'io', 'lib'],
+  pipeline: ['domain', 'config', 'processor', 'log', 'store', 'cache', 'sources', 'io', 'lib'],
+};
+const FOLDERS = [...Object.keys(LAYERS), 'cli', 'web'];
+const layerRules = Object.entries(LAYERS).map(([folder, below]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...FOLDERS.filter((f) => f !== folder && !below.includes(f)).map((f) => ({
+            group: [`**/${f}/**`],
+            message: `src/${folder} must not import src/${f}: it is not below it (see LAYERS in eslint.config.js)`,
+          })),
+          ...(folder === 'domain'
+            ? [{ group: ['../*.js'], message: 'src/domain is pure: it imports nothing else' }]
+            : []),
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -46,5 +85,6 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
   },
+  ...layerRules,
   { files: ['eslint.config.js', 'scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
