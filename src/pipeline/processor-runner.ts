@@ -205,9 +205,10 @@ export class ProcessorRunner {
         }
         attempt = 0;
         const records = await consumer.poll(MAX_POLL_RECORDS, POLL_WAIT_MS);
-        if (records.length === 0)
-          this.operator.onProcessingTime(); // caught up: quiet symbols may move on
-        else await this.handle(records);
+        if (records.length > 0) await this.handle(records);
+        // A poll that did not fill up has caught up with the log: quiet symbols' clocks may move on, however
+        // busy the others are (a backlog never moves them, so a replay after a restart decides the same).
+        if (records.length < MAX_POLL_RECORDS) this.operator.onProcessingTime();
         await this.publishOpenCandles();
         this.health.succeeded();
       } catch (err) {
