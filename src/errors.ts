@@ -53,4 +53,7 @@ export class CheckpointError extends TickflowError {
   }
 }
 
+/** The message of anything thrown: an Error's message, or the value as text. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 export const isTickflowError = (err: unknown): err is TickflowError => err instanceof TickflowError;

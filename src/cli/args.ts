@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SCHEMA } from '../config/schema.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, errorMessage } from '../errors.js';
 
 /** A command's own options, beside the shared settings of the schema. */
 export interface CommandOption {
@@ -30,7 +30,7 @@ export function parseCommandArgs(argv: readonly string[], own: readonly CommandO
   try {
     ({ values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new InvalidInputError('TF_USAGE', 'arguments', err instanceof Error ? err.message : String(err));
+    throw new InvalidInputError('TF_USAGE', 'arguments', errorMessage(err));
   }
   const flags: Record<string, string> = {};
   const options: Record<string, string> = {};

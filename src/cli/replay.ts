@@ -5,7 +5,7 @@ import { alertToJson } from '../domain/alert.js';
 import { candleToJson } from '../domain/candle.js';
 import { type EventTimeBound, tickToJson, validateTick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
-import { TickflowError } from '../errors.js';
+import { TickflowError, errorMessage } from '../errors.js';
 import { readLines } from '../io/read-lines.js';
 import { createOperator } from '../pipeline/create-operator.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
@@ -72,7 +72,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
     if (args.options['input'] === undefined) throw new TickflowError('TF_USAGE', '--input is required');
     bound = { horizonMs: config.settings.futureHorizon, reference: referenceTime(args.options['now']) };
   } catch (err) {
-    say(`replay: ${err instanceof Error ? err.message : String(err)}\nusage: ${USAGE}`);
+    say(`replay: ${errorMessage(err)}\nusage: ${USAGE}`);
     return 2;
   }
 
@@ -80,7 +80,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   try {
     input = await openInput(args.options['input'], io.stdin);
   } catch (err) {
-    say(`replay: cannot read input: ${err instanceof Error ? err.message : String(err)}`);
+    say(`replay: cannot read input: ${errorMessage(err)}`);
     return 1;
   }
 
@@ -114,7 +114,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
         raw = JSON.parse(line);
       } catch (err) {
         invalid++;
-        say(`line ${lineNo}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+        say(`line ${lineNo}: not valid JSON (${errorMessage(err)})`);
         continue;
       }
       const result = validateTick(raw, null, bound);
@@ -129,9 +129,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
       await late?.flushIfFull();
     }
   } catch (err) {
-    say(
-      `replay: cannot read input at line ${lines + 1}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    say(`replay: cannot read input at line ${lines + 1}: ${errorMessage(err)}`);
     return 1;
   }
   operator.flush();

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { Config } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { type OffsetReset, OFFSET_RESETS } from '../log/log.js';
@@ -60,7 +61,7 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
     config = loadConfig({ flags: args.flags });
     resetTo = args.options[RESET_TO_OPTION.flag];
   } catch (err) {
-    io.stderr.write(`tickflow ${spec.command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`tickflow ${spec.command}: ${errorMessage(err)}\n`);
     return 2;
   }
   const logger = createLogger(config.settings.logLevel).child({ command: spec.command });
@@ -81,9 +82,7 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
     io.stdout.write(`${banner()}\n`);
   } catch (err) {
     logger.error({ err }, 'failed to start');
-    io.stderr.write(
-      `tickflow ${spec.command}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
+    io.stderr.write(`tickflow ${spec.command}: failed to start: ${errorMessage(err)}\n`);
     await closeAll(started, logger);
     return 1;
   }

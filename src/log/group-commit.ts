@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { LogError } from './log-errors.js';
 import type { Partition } from './partition.js';
@@ -132,7 +133,7 @@ export class GroupCommitter {
     const error =
       cause instanceof LogError
         ? cause
-        : new LogError('TF_LOG_IO', `log: writing records to disk failed: ${messageOf(cause)}`, cause);
+        : new LogError('TF_LOG_IO', `log: writing records to disk failed: ${errorMessage(cause)}`, cause);
     if (this.failing === null) {
       this.failing = { count: 0, since: this.now(), last: error };
       this.logger.error(
@@ -154,8 +155,6 @@ export class GroupCommitter {
     for (const send of batch) send.reject(error);
   }
 }
-
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function firstFailure(results: readonly PromiseSettledResult<unknown>[]): unknown {
   for (const result of results)

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import {
   type ComponentHealth,
   type ComponentStatus,
@@ -41,7 +42,7 @@ async function probe(p: Probe): Promise<ComponentHealth> {
     if (isProbeResult(result)) return { ...result, required: p.required };
     return { status: 'up', required: p.required };
   } catch (err) {
-    return { status: 'down', required: p.required, detail: err instanceof Error ? err.message : String(err) };
+    return { status: 'down', required: p.required, detail: errorMessage(err) };
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { eventTimeProblem } from '../domain/event-time.js';
 import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
 import { normaliseSymbol } from '../domain/tick.js';
@@ -47,7 +48,7 @@ export function decodePriceMessage(value: string, context: DecodeContext): Decod
   try {
     raw = JSON.parse(value);
   } catch (err) {
-    return reject('TF_POISON_JSON', `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    return reject('TF_POISON_JSON', `not valid JSON (${errorMessage(err)})`);
   }
   const type = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['type'] : undefined;
   if (type === 'heartbeat' || type === 'gap') {

@@ -1,4 +1,4 @@
-import { isTickflowError } from '../errors.js';
+import { isTickflowError, errorMessage } from '../errors.js';
 import type { ProbeResult } from './health-check.js';
 
 /** Commits (or loop turns) failing for this many commit intervals make the processor `down`. */
@@ -16,7 +16,7 @@ interface LagSample {
 }
 
 const describeError = (err: unknown): string => {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return isTickflowError(err) ? `${err.code}: ${message}` : message;
 };
 

@@ -8,7 +8,8 @@ import { getJson, type JsonResponse } from './http.js';
 import { OutageLog, ReasonLog } from './log-once.js';
 import { LoopSource } from './loop-source.js';
 import { retry } from './retry.js';
-import { SourceError, errorMessage } from './source-error.js';
+import { SourceError } from './source-error.js';
+import { errorMessage } from '../errors.js';
 import type { TickSink } from './source.js';
 
 export interface CoinGeckoOptions {

@@ -5,7 +5,7 @@ import { epochMs } from '../domain/time.js';
 import { readLines } from '../io/read-lines.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus, TickSink } from './source.js';
-import { errorMessage } from './source-error.js';
+import { errorMessage } from '../errors.js';
 import { StatusTracker } from './source-status.js';
 
 export interface FileSourceOptions {

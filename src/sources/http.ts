@@ -1,5 +1,6 @@
 import { parseRetryAfter } from './backoff.js';
-import { SourceError, errorMessage, redactUrl, unavailable } from './source-error.js';
+import { SourceError, redactUrl, unavailable } from './source-error.js';
+import { errorMessage } from '../errors.js';
 
 export interface GetJsonOptions {
   /** Who answers, for messages: `CoinGecko`, `Coinbase REST`. */

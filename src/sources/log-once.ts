@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { errorMessage } from './source-error.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * Logs an outage when it starts (or changes kind), not on every failure while it lasts, and once more

@@ -34,8 +34,6 @@ export const unavailable = (
   options: { cause?: unknown; retryAfterMs?: number | null } = {},
 ): SourceError => new SourceError('TF_SOURCE_UNAVAILABLE', message, { retriable: true, ...options });
 
-export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 const SECRET_PARAM = /key|token|secret|signature|password/i;
 
 /** The URL with credentials and secret-looking query parameters replaced, safe for logs and errors. */

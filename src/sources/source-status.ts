@@ -1,5 +1,5 @@
 import type { SourceStatus } from './source.js';
-import { errorMessage } from './source-error.js';
+import { errorMessage } from '../errors.js';
 
 /** The mutable side of `SourceStatus`; each source keeps one and hands out snapshots. */
 export class StatusTracker {

@@ -1,6 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import { parseRetryAfter } from './backoff.js';
-import { SourceError, errorMessage, redactUrl, unavailable } from './source-error.js';
+import { SourceError, redactUrl, unavailable } from './source-error.js';
+import { errorMessage } from '../errors.js';
 
 export interface OpenOptions {
   readonly label: string;

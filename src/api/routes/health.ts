@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors.js';
 import type { FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS } from '../api-errors.js';
 import { type HealthReport, isServing } from '../../domain/health.js';
@@ -11,7 +12,7 @@ const failedReport = (err: unknown): HealthReport => ({
     health: {
       status: 'down',
       required: true,
-      detail: `health check failed: ${err instanceof Error ? err.message : String(err)}`,
+      detail: `health check failed: ${errorMessage(err)}`,
     },
   },
 });
