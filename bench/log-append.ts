@@ -38,8 +38,9 @@ try {
   const concurrent = await rate(log, 64, 1, 200);
   const batched = await rate(log, 8, 100, 100);
   const consumer = await log.consumer('bench-reader', 'bench', {
-    onAssigned: (partitions) => Promise.resolve(new Map(partitions.map((p) => [p, 0]))),
+    onAssigned: (partitions) => Promise.resolve(new Map(partitions.map((p) => [p, 0n]))),
     onRevoked: () => Promise.resolve(),
+    onLost: () => Promise.resolve(),
   });
   const started = performance.now();
   let read = 0;

@@ -19,9 +19,11 @@ try {
   const commits: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const batch = candles('BTC', 1_000, round * 1_000);
-    const checkpoints = [{ partition: 0, nextOffset: (round + 1) * 1_000, state: 'x'.repeat(10_000) }];
+    const checkpoints = [
+      { partition: 0, nextOffset: BigInt((round + 1) * 1_000), state: 'x'.repeat(10_000) },
+    ];
     started = performance.now();
-    await store.commit({ group: 'bench', checkpoints, candles: batch, alerts: [] });
+    await store.commit({ group: 'bench', fence: null, checkpoints, candles: batch, alerts: [] });
     commits.push(performance.now() - started);
   }
   await store.close();

@@ -25,6 +25,7 @@ export async function startBenchServer(env: Record<string, string>, candles = 0)
     const end = Math.floor((Date.now() - T0) / 60_000) - 60 - candles;
     await store.commit({
       group: 'bench',
+      fence: null,
       checkpoints: [],
       candles: history('BTC', candles, end),
       alerts: [],

@@ -1,3 +1,4 @@
+import { DEFAULT_SESSION_TIMEOUT_MS } from './embedded-group.js';
 import { LogError } from './log-errors.js';
 
 export interface EmbeddedLogOptions {
@@ -13,6 +14,8 @@ export interface EmbeddedLogOptions {
   readonly indexIntervalBytes?: number;
   /** Largest record accepted, framing included (default 1 MiB, Kafka's message.max.bytes). */
   readonly maxRecordBytes?: number;
+  /** A group member that has not polled for this long is expelled and its partitions move (default 45 s). */
+  readonly sessionTimeoutMs?: number;
   /** Append-time clock (default Date.now). */
   readonly now?: () => number;
 }
@@ -24,6 +27,7 @@ export const EMBEDDED_LOG_DEFAULTS = {
   retentionCheckIntervalMs: 5 * 60 * 1000,
   indexIntervalBytes: 4096,
   maxRecordBytes: 1024 * 1024,
+  sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
 } as const;
 
 export type ResolvedLogOptions = Required<EmbeddedLogOptions>;

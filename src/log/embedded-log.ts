@@ -4,6 +4,7 @@ import { DirLock, type DirLockOptions } from '../io/dir-lock.js';
 import type { Logger } from '../logger.js';
 import { AppendNotifier } from './append-notifier.js';
 import { EmbeddedConsumer } from './consumer.js';
+import { EmbeddedGroup } from './embedded-group.js';
 import { type EmbeddedLogOptions, resolveOptions, type ResolvedLogOptions } from './embedded-log-options.js';
 import { type CommitStats, GroupCommitter } from './group-commit.js';
 import { GroupOffsets } from './group-offsets.js';
@@ -54,7 +55,10 @@ export class EmbeddedLog implements Log {
   private readonly notifier = new AppendNotifier();
   private readonly committer: GroupCommitter;
   private readonly groupOffsets: GroupOffsets;
-  private readonly consumers = new Map<string, Promise<EmbeddedConsumer>>();
+  private readonly consumers = new Map<number, Promise<EmbeddedConsumer>>();
+  /** One coordinator per (group, topic): the members of a group in this process rebalance through it. */
+  private readonly groups = new Map<string, EmbeddedGroup>();
+  private nextConsumerId = 0;
   private readonly producerApi: LogProducer = { send: (topic, records) => this.send(topic, records) };
 
   constructor(
@@ -144,22 +148,26 @@ export class EmbeddedLog implements Log {
       );
     }
     const key = `${groupId}\u0000${topicName}`;
-    if (this.consumers.has(key)) {
-      const message = `group ${groupId} already has a consumer of ${topicName} in this process (embedded mode has one member)`;
-      return Promise.reject(new LogError('TF_LOG_GROUP_BUSY', message));
+    let coordinator = this.groups.get(key);
+    if (coordinator === undefined) {
+      const ids = topic.partitions.map((p) => p.id);
+      coordinator = new EmbeddedGroup(ids, this.settings.sessionTimeoutMs, this.settings.now);
+      this.groups.set(key, coordinator);
     }
-    const onClosed = (): boolean => this.consumers.delete(key);
+    const id = this.nextConsumerId++;
+    const onClosed = (): boolean => this.consumers.delete(id);
     const deps = {
       group: groupId,
       topic,
       handlers,
       notifier: this.notifier,
       offsets: this.groupOffsets,
+      coordinator,
       logger: this.logger,
       onClosed,
     };
     const creation = EmbeddedConsumer.create(deps);
-    this.consumers.set(key, creation);
+    this.consumers.set(id, creation);
     creation.catch(onClosed);
     return creation;
   }

@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import type { Logger } from '../logger.js';
 import { fsyncDir } from './fs-util.js';
 import { type DamagedRange, reportDamage, reportGap, reportTail } from './damage.js';
-import type { LogRecord } from './log.js';
+import { type LogRecord, offsetAfter } from './log.js';
 import { LogError } from './log-errors.js';
 import { type AppendRecord, encodeBatch } from './record-codec.js';
 import { type OpenedSegment, Segment, SEGMENT_FILE, type SegmentOptions } from './segment.js';
@@ -128,6 +128,7 @@ export class Partition {
    * records come as one placeholder per damaged range.
    */
   async read(offset: number, maxRecords: number): Promise<LogRecord[]> {
+    // Offsets are numbers inside the embedded log (its files never hold 2^53 records) and bigints outside.
     const out: LogRecord[] = [];
     let next = offset;
     while (out.length < maxRecords && next < this.endOffset) {
@@ -143,7 +144,7 @@ export class Partition {
       for (const entry of entries) out.push(this.toRecord(entry, next, segment.path));
       const last = out.at(-1);
       if (entries.length > 0 && last !== undefined) {
-        next = (last.unreadable?.lastOffset ?? last.offset) + 1;
+        next = Number(offsetAfter(last));
         continue;
       }
       const following = this.segments.find((s) => s.baseOffset > next);
@@ -157,7 +158,7 @@ export class Partition {
     if ('damaged' in entry)
       return this.placeholder(Math.max(from, entry.damaged.firstOffset), entry.damaged, file);
     const { offset, key, value, timestamp } = entry;
-    return { topic: this.topic, partition: this.id, offset, key, value, timestamp };
+    return { topic: this.topic, partition: this.id, offset: BigInt(offset), key, value, timestamp };
   }
 
   private placeholder(offset: number, range: DamagedRange, file: string | null): LogRecord {
@@ -165,11 +166,11 @@ export class Partition {
     return {
       topic: this.topic,
       partition: this.id,
-      offset,
+      offset: BigInt(offset),
       key: null,
       value: '',
       timestamp: -1,
-      unreadable: { lastOffset: range.lastOffset, reason: range.reason, location },
+      unreadable: { lastOffset: BigInt(range.lastOffset), reason: range.reason, location },
     };
   }
 

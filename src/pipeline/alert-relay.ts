@@ -1,31 +1,37 @@
+import { randomUUID } from 'node:crypto';
 import { alertToJson } from '../domain/alert.js';
 import { ALERTS_TOPIC, type Log, type LogProducer } from '../log/log.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { AlertOutbox } from '../store/store.js';
 import { ProblemCounter } from './problem-counter.js';
 
 const BATCH = 500;
+/** How long a relay holds the alerts it claimed; if it dies holding them, another takes over after this. */
+const LEASE_MS = 30_000;
 const IDLE_WAIT_MS = 200;
 /** Waits between failed relays: full jitter from 500 ms, capped at 10 s. */
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 10_000 };
 
 /**
  * The outbox relay: alerts committed with the candles are published to `crypto-alerts`, keyed by their
- * deterministic id, at least once. An alert is marked published only after the log has it, so a crash in
- * between publishes it again with the same key, which consumers can deduplicate.
+ * deterministic id, at least once. Any number of relays (one per processor) share the outbox: each leases
+ * the alerts it publishes, so an alert is published once, and again only when its relay dies holding the
+ * lease. An alert is marked published only after the log has it, so a crash in between publishes it again
+ * with the same key, which consumers can deduplicate.
  */
 export class AlertRelay {
   readonly problems: ProblemCounter;
   private producer: LogProducer | null = null;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  private readonly owner = `relay-${randomUUID()}`;
   published = 0;
 
   constructor(
     private readonly log: Log,
-    private readonly store: Store,
+    private readonly store: AlertOutbox,
     logger: Logger,
   ) {
     this.problems = new ProblemCounter(logger, 'alert-relay');
@@ -62,7 +68,7 @@ export class AlertRelay {
   /** Relays one batch; returns how many alerts it published. */
   private async relayOnce(): Promise<number> {
     if (this.producer === null) return 0;
-    const pending = await this.store.pendingOutbox(BATCH);
+    const pending = await this.store.claimOutbox(this.owner, BATCH, LEASE_MS);
     if (pending.length === 0) return 0;
     await this.producer.send(
       ALERTS_TOPIC,

@@ -1,36 +1,24 @@
 import type { Cache } from '../cache/cache.js';
 import type { Config } from '../config/load-config.js';
 import type { Candle } from '../domain/candle.js';
-import { type Tick, tickToJson } from '../domain/tick.js';
-import { epochMs } from '../domain/time.js';
 import { TickflowError, isTickflowError } from '../errors.js';
-import {
-  type Log,
-  type LogConsumer,
-  type LogRecord,
-  type OffsetReset,
-  PRICES_TOPIC,
-  type StartPosition,
-} from '../log/log.js';
+import { type Log, type LogConsumer, type LogRecord, type OffsetReset, PRICES_TOPIC } from '../log/log.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { createOperator } from './create-operator.js';
-import type { LateTick } from '../processor/processor-output.js';
-import type { WindowOperator } from '../processor/window-operator.js';
-import type { Store } from '../store/store.js';
+import type { ProcessorSink } from '../store/store.js';
 import { Committer } from './committer.js';
-import { LivePublisher } from './live-publisher.js';
 import type { ProbeResult } from './health-check.js';
-import { PartitionStates } from './partition-states.js';
-import { decodePriceMessage } from './price-message.js';
+import { LivePublisher } from './live-publisher.js';
+import { PartitionHandover } from './partition-handover.js';
+import type { HandledBatch, PartitionTask, RunnerCounters } from './partition-task.js';
 import { ProblemCounter } from './problem-counter.js';
 import { ProcessorHealth } from './processor-health.js';
 import { DEAD_LETTER_TOPIC, LATE_TOPIC, PROCESSOR_GROUP } from './topics.js';
 
 export interface ProcessorRunnerDeps {
   readonly log: Log;
-  readonly store: Store;
+  readonly store: ProcessorSink;
   readonly cache: Cache;
   readonly config: Config;
   readonly logger: Logger;
@@ -43,126 +31,72 @@ const MAX_POLL_RECORDS = 2_000;
 /** In-progress candles are published at most this often per symbol (the newest state wins). */
 const OPEN_CANDLE_INTERVAL_MS = 250;
 const POLL_WAIT_MS = 100;
-/** How long close() keeps retrying the last checkpoint while the store is down, before it gives up. */
-const CLOSE_COMMIT_DEADLINE_MS = 10_000;
-/** Waits between failed loop turns (a commit or a poll): full jitter from 200 ms, capped at 5 s. */
+/** How long a revoke (and so close()) keeps retrying the last checkpoint while the store is down. */
+const REVOKE_COMMIT_DEADLINE_MS = 10_000;
+/** Waits between failed commits or loop turns: full jitter from 200 ms, capped at 5 s. */
 const RETRY_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5_000 };
 
 /**
- * Runs the processor on the log: consumes `crypto-prices`, feeds the window operator, publishes live
- * updates to the cache, and hands candles, alerts and side outputs to the Committer, which writes them
- * with the operator state and offsets. A store outage stops consumption until a commit succeeds, so
- * nothing is lost; after a crash, processing resumes from the last checkpoint and the idempotent writes
- * make the replay harmless.
+ * Runs the processor on the log as one member of the group `tickflow-processor`: each partition it owns
+ * is a PartitionTask with its own operator state, fed in offset order. Candles, alerts and side outputs
+ * are committed per partition, with the state and offset, in one fenced store transaction. A partition
+ * whose commit fails is paused (backpressure, without leaving the group) until a commit succeeds; one
+ * whose commit is fenced is dropped. After a crash or a move, a partition resumes from its last
+ * checkpoint and the idempotent writes make the replay harmless.
  */
 export class ProcessorRunner {
   readonly problems: ProblemCounter;
   private readonly health: ProcessorHealth;
-  private readonly operator: WindowOperator;
-  private readonly states: PartitionStates;
   private readonly publisher: LivePublisher;
+  private readonly committer: Committer;
+  private readonly handover: PartitionHandover;
   private consumer: LogConsumer | null = null;
-  private committer: Committer | null = null;
-  /** Symbols whose in-progress candles changed since they were last published. */
-  private readonly openChanged = new Set<string>();
+  /** Partition → when its failed commit may be tried again, and how often it failed in a row. */
+  private readonly retries = new Map<number, { at: number; attempt: number }>();
+  /** Owned symbol → its partition, to notice a producer that partitions differently. */
+  private readonly symbolPartition = new Map<string, number>();
   private lastOpenPublishAt = 0;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
-  readonly counters = { records: 0, poison: 0, late: 0 };
+  /** Records processed, poison records dead-lettered and late ticks, since start. */
+  readonly counters: RunnerCounters = { records: 0, poison: 0, late: 0 };
 
   constructor(private readonly deps: ProcessorRunnerDeps) {
-    this.problems = new ProblemCounter(deps.logger, 'processor');
-    this.health = new ProcessorHealth(deps.clock, deps.config.settings.commitInterval);
-    this.operator = createOperator(
-      deps.config,
+    const { config, clock, logger, store, log } = deps;
+    this.problems = new ProblemCounter(logger, 'processor');
+    this.health = new ProcessorHealth(clock, config.settings.commitInterval);
+    this.publisher = new LivePublisher(deps.cache, config.settings.latestTtl, this.problems);
+    const { problems, health, publisher } = this;
+    this.committer = new Committer({ store, producer: log.producer(), publisher, problems, health, clock });
+    this.handover = new PartitionHandover(
       {
-        candle: (candle) => {
-          this.sink().candle(candle);
-        },
-        alert: (alert) => {
-          this.sink().alert(alert);
-        },
-        late: (late) => {
-          this.onLate(late);
-        },
+        store,
+        committer: this.committer,
+        config,
+        logger,
+        problems,
+        clock,
+        counters: this.counters,
+        revokeDeadlineMs: REVOKE_COMMIT_DEADLINE_MS,
       },
-      () => epochMs(deps.clock()),
+      deps.resetTo,
     );
-    this.states = new PartitionStates(this.operator);
-    this.publisher = new LivePublisher(deps.cache, deps.config.settings.latestTtl, this.problems);
   }
 
   async start(): Promise<void> {
-    const { log, store, config, clock } = this.deps;
-    const consumer = await log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, {
-      onAssigned: (partitions) => this.assigned(partitions),
-      onRevoked: async (partitions) => {
-        await this.committer?.commit(true);
-        this.states.revoke(partitions);
-      },
-    });
+    const consumer = await this.deps.log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, this.handover);
     this.consumer = consumer;
-    this.committer = new Committer({
-      store,
-      producer: log.producer(),
-      consumer,
-      states: this.states,
-      publisher: this.publisher,
-      problems: this.problems,
-      health: this.health,
-      clock,
-      commitIntervalMs: config.settings.commitInterval,
-      checkpointIntervalMs: config.settings.checkpointInterval,
-    });
-    await this.settleStarts(consumer, this.committer);
-    this.loop = this.run();
+    this.settleStarts(consumer);
+    // Where a partition starts has moved (a reset, or records lost from the log): checkpoint it before
+    // anything else, so a restart never goes back to an offset the log now gives to new records.
+    await this.commitDue(consumer);
+    this.loop = this.run(consumer);
   }
 
-  private async assigned(partitions: readonly number[]): Promise<Map<number, StartPosition>> {
-    const { resetTo, store } = this.deps;
-    if (resetTo !== undefined) return new Map(partitions.map((p) => [p, resetTo]));
-    return this.states.assign(partitions, await store.loadCheckpoints(PROCESSOR_GROUP, partitions));
-  }
-
-  /**
-   * When the log starts a partition elsewhere than its checkpoint says (a reset, or a checkpoint ahead
-   * of the end of the log because records were lost from it), checkpoints the new starts at once: a
-   * restart must never go back to the old offset, which the log now gives to new records.
-   */
-  private async settleStarts(consumer: LogConsumer, committer: Committer): Promise<void> {
-    const { logger, resetTo } = this.deps;
-    const lost = this.states.started(consumer.positions());
-    for (const { partition, checkpointOffset, logEnd } of lost) {
-      logger.error(
-        { topic: PRICES_TOPIC, partition, checkpointOffset, logEnd, lostOffsets: checkpointOffset - logEnd },
-        'processor: the checkpoint is ahead of the end of the log, so records it covers were lost from the log; ' +
-          "continuing from the end of the log with the checkpoint's state",
-      );
-    }
-    if (resetTo !== undefined) {
-      logger.warn(
-        { resetTo, positions: Object.fromEntries(consumer.positions()) },
-        'processor: discarding the stored checkpoints; every partition starts with no state',
-      );
-    }
-    if (lost.length === 0 && resetTo === undefined) return;
-    committer.processed();
-    if (!(await committer.commit(true))) {
-      throw new TickflowError(
-        'TF_PROCESSOR_START',
-        'could not checkpoint where the processor starts: the store refused the commit',
-      );
-    }
-  }
-
-  /** Stops consuming, commits and checkpoints what was processed, and closes the consumer. */
+  /** Stops consuming; closing the consumer revokes every partition, which commits and checkpoints it. */
   async close(): Promise<void> {
     this.stopping.abort();
     await this.loop;
-    const committer = this.committer;
-    const deadline = this.deps.clock() + CLOSE_COMMIT_DEADLINE_MS;
-    while (committer !== null && !(await committer.commit(true)) && this.deps.clock() < deadline)
-      await sleep(250);
     await this.consumer?.close();
   }
 
@@ -171,146 +105,169 @@ export class ProcessorRunner {
     return (await this.consumer?.lag()) ?? 0;
   }
 
+  /** The partitions this processor owns now. */
+  owned(): number[] {
+    return [...this.handover.tasks.keys()].sort((a, b) => a - b);
+  }
+
   /**
    * The processor's component in /health: down while commits keep failing, degraded while the lag keeps
    * growing; the detail gives the lag, then what went to the side outputs (their topics hold the records).
    */
   async describe(): Promise<ProbeResult> {
-    const { stats } = this.operator;
     const lag = await this.lag();
+    let duplicates = 0;
+    let late = 0;
+    for (const task of this.handover.tasks.values()) {
+      duplicates += task.operator.stats.duplicates;
+      late += task.operator.stats.lateTicks;
+    }
     const summary =
       `lag ${lag}; ${this.counters.poison} dead-lettered (${DEAD_LETTER_TOPIC}); ` +
-      `${stats.lateTicks} late (${LATE_TOPIC}); ${stats.duplicates} duplicates`;
+      `${late} late (${LATE_TOPIC}); ${duplicates} duplicates; partitions [${this.owned().join(',')}]`;
     return this.health.status(summary);
   }
 
-  private sink(): Committer {
-    if (this.committer === null)
-      throw new TickflowError('TF_PROCESSOR_NOT_STARTED', 'the processor emitted before start()');
-    return this.committer;
-  }
-
-  private async run(): Promise<void> {
-    const consumer = this.consumer;
-    const committer = this.committer;
-    if (consumer === null || committer === null) return;
+  private async run(consumer: LogConsumer): Promise<void> {
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       this.health.turned();
       try {
         if (this.health.lagSampleDue()) this.health.sampleLag(await consumer.lag());
-        if (committer.due() && !(await committer.commit())) {
-          await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
-          continue; // the store is down: do not consume more until the commit goes through
-        }
-        attempt = 0;
+        const healthy = await this.commitDue(consumer);
         const records = await consumer.poll(MAX_POLL_RECORDS, POLL_WAIT_MS);
-        if (records.length > 0) await this.handle(records);
+        this.settleStarts(consumer);
+        this.handle(records);
         // A poll that did not fill up has caught up with the log: quiet symbols' clocks may move on, however
         // busy the others are (a backlog never moves them, so a replay after a restart decides the same).
-        if (records.length < MAX_POLL_RECORDS) this.operator.onProcessingTime();
-        await this.publishOpenCandles();
-        this.health.succeeded();
+        if (records.length < MAX_POLL_RECORDS) {
+          for (const task of this.handover.tasks.values()) task.operator.onProcessingTime();
+        }
+        this.publishOpenCandles();
+        attempt = 0;
+        if (healthy) this.health.succeeded();
       } catch (err) {
         this.health.failed('processing', err);
-        this.problems.report(
-          isTickflowError(err) ? err.code : 'TF_PROCESSOR',
-          'processor loop failed; retrying',
-          {
-            err,
-          },
-        );
+        const code = isTickflowError(err) ? err.code : 'TF_PROCESSOR';
+        this.problems.report(code, 'processor loop failed; retrying', { err });
         await sleep(backoffDelay(attempt++, RETRY_BACKOFF, Math.random), this.stopping.signal);
       }
     }
   }
 
-  private async handle(records: readonly LogRecord[]): Promise<void> {
-    const newest = new Map<string, Tick>();
-    const signals: Promise<void>[] = [];
-    for (const record of records) {
-      this.counters.records++;
-      if (record.unreadable !== undefined) {
-        this.deadLetter(record, 'TF_LOG_UNREADABLE', record.unreadable.reason);
-        this.states.processed(null, record.partition, record.unreadable.lastOffset);
-        continue;
-      }
-      const decoded = decodePriceMessage(record.value, {
-        appendedAt: epochMs(record.timestamp),
-        futureHorizonMs: this.deps.config.settings.futureHorizon,
-      });
-      if (!decoded.ok) {
-        this.deadLetter(record, decoded.code, decoded.reason);
-        this.states.processed(null, record.partition, record.offset);
-        continue;
-      }
-      const message = decoded.message;
-      const symbol = message.type === 'tick' ? message.tick.symbol : message.symbol;
-      const movedFrom = this.states.processed(symbol, record.partition, record.offset);
-      if (movedFrom !== undefined) {
-        this.problems.report(
-          'TF_PARTITION_MISMATCH',
-          'a symbol arrived on two partitions; its state follows the newest',
-          {
-            symbol,
-            from: movedFrom,
-            to: record.partition,
-          },
-        );
-      }
-      if (message.type === 'tick') {
-        this.operator.process(message.tick);
-        const previous = newest.get(symbol);
-        if (previous === undefined || message.tick.ts >= previous.ts) newest.set(symbol, message.tick);
+  /**
+   * Commits every partition that is due. A failed one is paused and retried with backoff; a fenced one
+   * is dropped. Returns false while some partition's commits fail.
+   */
+  private async commitDue(consumer: LogConsumer): Promise<boolean> {
+    const now = this.deps.clock();
+    for (const task of [...this.handover.tasks.values()]) {
+      const retry = this.retries.get(task.partition);
+      if (retry !== undefined ? now < retry.at : !(task.checkpointNow || task.due(now))) continue;
+      const result = await this.committer.commit(task, task.checkpointNow);
+      if (result === 'committed') {
+        if (retry !== undefined) consumer.resume([task.partition]);
+        this.retries.delete(task.partition);
+        if (task.lastCheckpointAt === now) await this.recordPosition(consumer, task);
+      } else if (result === 'fenced') {
+        this.retries.delete(task.partition);
+        this.handover.fenced(task.partition);
+        consumer.pause([task.partition]);
       } else {
-        signals.push(this.publisher.signal(symbol, message.type === 'gap'));
+        const attempt = (retry?.attempt ?? -1) + 1;
+        const delay = backoffDelay(attempt, RETRY_BACKOFF, Math.random);
+        this.retries.set(task.partition, { at: now + delay, attempt });
+        consumer.pause([task.partition]);
       }
     }
-    this.sink().processed();
-    for (const symbol of newest.keys()) this.openChanged.add(symbol);
-    await Promise.all([this.publisher.ticks(newest.values()), ...signals]);
+    for (const partition of this.retries.keys()) {
+      if (!this.handover.tasks.has(partition)) this.retries.delete(partition);
+    }
+    return this.retries.size === 0;
+  }
+
+  /** Records the group's position in the log too (informational: the checkpoints are the truth). */
+  private async recordPosition(consumer: LogConsumer, task: PartitionTask): Promise<void> {
+    await consumer.commit(new Map([[task.partition, task.next]])).catch((err: unknown) => {
+      this.problems.report('TF_LOG_COMMIT', 'could not record the consumer position (informational only)', {
+        err,
+      });
+    });
+  }
+
+  /** Tasks assigned since the last turn learn where the log really starts them. */
+  private settleStarts(consumer: LogConsumer): void {
+    const positions = consumer.positions();
+    for (const task of this.handover.tasks.values()) {
+      const position = positions.get(task.partition);
+      if (position === undefined) continue;
+      const lostFrom = task.settling ? task.started(position) : null;
+      if (lostFrom === null) continue;
+      this.deps.logger.error(
+        {
+          topic: PRICES_TOPIC,
+          partition: task.partition,
+          checkpointOffset: lostFrom.toString(),
+          logEnd: position.toString(),
+          lostOffsets: (lostFrom - position).toString(),
+        },
+        'processor: the checkpoint is ahead of the end of the log, so records it covers were lost from the log; ' +
+          "continuing from the end of the log with the checkpoint's state",
+      );
+    }
+  }
+
+  private handle(records: readonly LogRecord[]): void {
+    if (records.length === 0) return;
+    const byPartition = new Map<number, LogRecord[]>();
+    for (const record of records) {
+      const list = byPartition.get(record.partition);
+      if (list === undefined) byPartition.set(record.partition, [record]);
+      else list.push(record);
+    }
+    const batch: HandledBatch = { newest: new Map(), signals: [], partitionOf: new Map() };
+    for (const [partition, list] of byPartition) {
+      const task = this.handover.tasks.get(partition);
+      if (task === undefined) {
+        throw new TickflowError(
+          'TF_PROCESSOR',
+          `polled records of partition ${partition}, which is not owned`,
+        );
+      }
+      task.handle(list, batch);
+    }
+    for (const [symbol, partition] of batch.partitionOf) this.notePartition(symbol, partition);
+    void this.publisher.ticks(batch.newest.values());
+    for (const { symbol, stale } of batch.signals) void this.publisher.signal(symbol, stale);
+  }
+
+  /** Reports, once per move, a symbol that arrives on a partition other than the one it came on before. */
+  private notePartition(symbol: string, partition: number): void {
+    const before = this.symbolPartition.get(symbol);
+    this.symbolPartition.set(symbol, partition);
+    if (before === undefined || before === partition || !this.handover.tasks.has(before)) return;
+    this.problems.report(
+      'TF_PARTITION_MISMATCH',
+      'a symbol arrived on two partitions; each keeps its own state',
+      {
+        symbol,
+        from: before,
+        to: partition,
+      },
+    );
   }
 
   /** Publishes the in-progress candles of the symbols that changed, at most every 250 ms. */
-  private async publishOpenCandles(): Promise<void> {
+  private publishOpenCandles(): void {
     const now = this.deps.clock();
-    if (this.openChanged.size === 0 || now - this.lastOpenPublishAt < OPEN_CANDLE_INTERVAL_MS) return;
-    this.lastOpenPublishAt = now;
+    if (now - this.lastOpenPublishAt < OPEN_CANDLE_INTERVAL_MS) return;
     const open: Candle[] = [];
-    for (const symbol of this.openChanged) open.push(...this.operator.openCandles(symbol));
-    this.openChanged.clear();
-    await this.publisher.candles(open);
-  }
-
-  private deadLetter(record: LogRecord, code: string, reason: string): void {
-    this.counters.poison++;
-    this.problems.report(code, 'poison record sent to the dead-letter topic', {
-      partition: record.partition,
-      offset: record.offset,
-      reason,
-    });
-    const { unreadable } = record;
-    const value = JSON.stringify({
-      code,
-      reason,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      ...(unreadable === undefined
-        ? { key: record.key, value: record.value }
-        : { lastOffset: unreadable.lastOffset, location: unreadable.location }),
-    });
-    this.sink().sideOutput(DEAD_LETTER_TOPIC, { key: record.key, value });
-  }
-
-  private onLate(late: LateTick): void {
-    this.counters.late++;
-    const value = JSON.stringify({
-      ...tickToJson(late.tick),
-      interval: late.interval,
-      window_start: late.windowStart,
-      accepted: late.accepted,
-    });
-    this.sink().sideOutput(LATE_TOPIC, { key: late.tick.symbol, value });
+    for (const task of this.handover.tasks.values()) {
+      for (const symbol of task.openChanged) open.push(...task.operator.openCandles(symbol));
+      task.openChanged.clear();
+    }
+    if (open.length === 0) return;
+    this.lastOpenPublishAt = now;
+    void this.publisher.candles(open);
   }
 }

@@ -87,6 +87,14 @@ export class CachedStore implements Store {
     return this.inner.registerSymbols(symbols);
   }
 
+  claimPartitions(
+    group: string,
+    owner: string,
+    partitions: readonly number[],
+  ): ReturnType<Store['claimPartitions']> {
+    return this.inner.claimPartitions(group, owner, partitions);
+  }
+
   loadCheckpoints(group: string, partitions: readonly number[]): ReturnType<Store['loadCheckpoints']> {
     return this.inner.loadCheckpoints(group, partitions);
   }
@@ -97,6 +105,10 @@ export class CachedStore implements Store {
 
   pendingOutbox(limit: number): ReturnType<Store['pendingOutbox']> {
     return this.inner.pendingOutbox(limit);
+  }
+
+  claimOutbox(owner: string, limit: number, leaseMs: number): ReturnType<Store['claimOutbox']> {
+    return this.inner.claimOutbox(owner, limit, leaseMs);
   }
 
   markPublished(seqs: readonly number[]): Promise<void> {

@@ -69,5 +69,6 @@ export function alertParams(alerts: readonly Alert[]): unknown[] {
 
 export function checkpointParams(group: string, checkpoints: readonly PartitionCheckpoint[]): unknown[] {
   const rows = lastByKey(checkpoints, (c) => String(c.partition));
-  return [group, rows.map((c) => c.partition), rows.map((c) => c.nextOffset), rows.map((c) => c.state)];
+  const offsets = rows.map((c) => c.nextOffset.toString());
+  return [group, rows.map((c) => c.partition), offsets, rows.map((c) => c.state)];
 }

@@ -84,10 +84,28 @@ ON CONFLICT (group_id, partition) DO UPDATE SET
   state = EXCLUDED.state,
   updated_at = EXCLUDED.updated_at`;
 
+/** Offsets and epochs travel as text: PGlite would hand a bigint over as a number, exact only to 2^53. */
 export const SELECT_CHECKPOINTS = `
-SELECT partition, next_offset, state
+SELECT partition, next_offset::text AS next_offset, state
 FROM processor_checkpoints
 WHERE group_id = $1 AND partition = ANY($2::integer[])`;
+
+/** Takes partitions over for owner $3: each one's epoch goes up by one (from 1 for a new partition). */
+export const CLAIM_PARTITIONS = `
+INSERT INTO partition_owners (group_id, partition, epoch, owner, claimed_at)
+SELECT $1, p, 1, $3, now() FROM unnest($2::integer[]) AS p
+ON CONFLICT (group_id, partition) DO UPDATE SET
+  epoch = partition_owners.epoch + 1,
+  owner = EXCLUDED.owner,
+  claimed_at = EXCLUDED.claimed_at
+RETURNING partition, epoch::text AS epoch`;
+
+/** The partition's current epoch, locked until the commit ends, so no claim slips in between. */
+export const LOCK_PARTITION_OWNER = `
+SELECT epoch::text AS epoch, owner
+FROM partition_owners
+WHERE group_id = $1 AND partition = $2
+FOR UPDATE`;
 
 /** Candles of one symbol and interval with window_start in [$3, $4), oldest first. */
 export const SELECT_CANDLES = `
@@ -120,9 +138,26 @@ WHERE published_at IS NULL
 ORDER BY seq
 LIMIT $1`;
 
+/**
+ * Leases up to $1 unpublished alerts, oldest first, to relay $2 for $3 ms: rows another relay holds (a
+ * live lease, or a row locked by a concurrent claim) are skipped, so relays never take the same alert.
+ */
+export const CLAIM_OUTBOX = `
+UPDATE alert_outbox o
+SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'
+FROM (
+  SELECT seq FROM alert_outbox
+  WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+  ORDER BY seq
+  LIMIT $1
+  FOR UPDATE SKIP LOCKED
+) picked
+WHERE o.seq = picked.seq
+RETURNING o.seq, o.payload`;
+
 export const MARK_PUBLISHED = `
 UPDATE alert_outbox
-SET published_at = now()
+SET published_at = now(), lease_owner = NULL, lease_until = NULL
 WHERE seq = ANY($1::bigint[]) AND published_at IS NULL`;
 
 export const SELECT_ONE = 'SELECT 1 AS ok';

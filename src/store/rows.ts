@@ -42,8 +42,20 @@ export interface SymbolRow {
 
 export interface CheckpointRow {
   readonly partition: number;
-  readonly next_offset: Int8;
+  /** Selected as text, so an offset past 2^53 stays exact. */
+  readonly next_offset: string;
   readonly state: string;
+}
+
+export interface ClaimRow {
+  readonly partition: number;
+  /** Selected as text. */
+  readonly epoch: string;
+}
+
+export interface OwnerRow {
+  readonly epoch: string;
+  readonly owner: string;
 }
 
 export interface OutboxRow {
@@ -91,7 +103,7 @@ export const symbolFromRow = (r: SymbolRow): SymbolInfo => ({
 
 export const checkpointFromRow = (r: CheckpointRow): PartitionCheckpoint => ({
   partition: r.partition,
-  nextOffset: Number(r.next_offset),
+  nextOffset: BigInt(r.next_offset),
   state: r.state,
 });
 

@@ -16,6 +16,8 @@ import {
   type AlertRow,
   type CandleRow,
   type CheckpointRow,
+  type ClaimRow,
+  type OwnerRow,
   type OutboxRow,
   type SymbolRow,
   alertFromRow,
@@ -26,13 +28,21 @@ import {
 } from './rows.js';
 import type { SqlClient } from './sql-client.js';
 import { describeFailure } from './failure-description.js';
-import { StoreError, isOutage, storeError, storeOutage, storeUnavailable } from './store-errors.js';
+import {
+  StoreError,
+  isOutage,
+  storeError,
+  storeFenced,
+  storeOutage,
+  storeUnavailable,
+} from './store-errors.js';
 import type {
   AlertQuery,
   CandleQuery,
   CommitBatch,
   OutboxEntry,
   PartitionCheckpoint,
+  PartitionClaim,
   Store,
   SymbolInfo,
 } from './store.js';
@@ -123,10 +133,31 @@ export class SqlStore implements Store {
     return new Map(rows.map((r) => [r.partition, checkpointFromRow(r)]));
   }
 
+  async claimPartitions(
+    group: string,
+    owner: string,
+    partitions: readonly number[],
+  ): Promise<PartitionClaim[]> {
+    if (partitions.length === 0) return [];
+    return this.#use('claiming partitions', (db) =>
+      db.transaction(async (tx) => {
+        const claimed = await tx.query<ClaimRow>(q.CLAIM_PARTITIONS, [group, partitions, owner]);
+        const rows = await tx.query<CheckpointRow>(q.SELECT_CHECKPOINTS, [group, partitions]);
+        const checkpoints = new Map(rows.map((r) => [r.partition, checkpointFromRow(r)]));
+        return claimed
+          .map((c) => ({
+            partition: c.partition,
+            epoch: BigInt(c.epoch),
+            checkpoint: checkpoints.get(c.partition) ?? null,
+          }))
+          .sort((a, b) => a.partition - b.partition);
+      }),
+    );
+  }
+
   commit(batch: CommitBatch): Promise<void> {
-    if (batch.candles.length + batch.alerts.length + batch.checkpoints.length === 0) {
-      return this.#use('committing', () => Promise.resolve());
-    }
+    const empty = batch.candles.length + batch.alerts.length + batch.checkpoints.length === 0;
+    if (empty && batch.fence === null) return this.#use('committing', () => Promise.resolve());
     return this.#use('committing', (db) => db.transaction((tx) => writeBatch(tx, batch)));
   }
 
@@ -154,6 +185,13 @@ export class SqlStore implements Store {
       db.query<OutboxRow>(q.SELECT_PENDING_OUTBOX, [limit]),
     );
     return rows.map(outboxFromRow);
+  }
+
+  async claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    const rows = await this.#use('claiming from the outbox', (db) =>
+      db.query<OutboxRow>(q.CLAIM_OUTBOX, [limit, owner, leaseMs]),
+    );
+    return rows.map(outboxFromRow).sort((a, b) => a.seq - b.seq);
   }
 
   async markPublished(seqs: readonly number[]): Promise<void> {
@@ -222,8 +260,18 @@ export class SqlStore implements Store {
   }
 }
 
-/** The body of a commit transaction: symbols first, so candles and alerts can refer to them. */
+/**
+ * The body of a commit transaction: the fence first (its row stays locked to the end, so no claim can
+ * slip in between), then symbols, so candles and alerts can refer to them.
+ */
 async function writeBatch(tx: SqlClient, batch: CommitBatch): Promise<void> {
+  const { fence } = batch;
+  if (fence !== null) {
+    const [owner] = await tx.query<OwnerRow>(q.LOCK_PARTITION_OWNER, [batch.group, fence.partition]);
+    if (owner === undefined || BigInt(owner.epoch) !== fence.epoch) {
+      throw storeFenced(batch.group, fence.partition, fence.epoch, owner);
+    }
+  }
   const symbols = symbolParams(batch);
   if ((symbols[0] as unknown[]).length > 0) await tx.query(q.INSERT_MISSING_SYMBOLS, symbols);
   if (batch.candles.length > 0) {

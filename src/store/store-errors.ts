@@ -5,10 +5,11 @@ import { describeFailure, isNoSpace } from './failure-description.js';
  * Codes the store raises; part of the contract. TF_STORE_UNAVAILABLE (retriable, HTTP 503): the database
  * cannot be reached, is recovering, or the store is closed. TF_STORE_NO_SPACE (retriable, 503): the disk
  * (or quota) is full. TF_STORE_QUERY (500): a statement failed. TF_STORE_LOCKED (503): another process
- * holds the embedded store's directory.
+ * holds the embedded store's directory. TF_STORE_FENCED (not retriable): a commit for a partition that
+ * another processor has claimed since; nothing was written, and the writer must let the partition go.
  */
 export type StoreErrorCode =
-  'TF_STORE_UNAVAILABLE' | 'TF_STORE_NO_SPACE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED';
+  'TF_STORE_UNAVAILABLE' | 'TF_STORE_NO_SPACE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED' | 'TF_STORE_FENCED';
 
 export class StoreError extends TickflowError {
   declare readonly code: StoreErrorCode;
@@ -47,6 +48,22 @@ export const storeLocked = (path: string, ownerPid: number | null): StoreError =
     'TF_STORE_LOCKED',
     `store directory is in use by ${ownerPid === null ? 'another process' : `process ${ownerPid}`} (lock file ${path}); ` +
       'stop it, use another data directory, or use PostgreSQL to share the store between processes',
+    { retriable: false },
+  );
+
+/** A commit carried an epoch that is no longer the partition's: its writer is a zombie. */
+export const storeFenced = (
+  group: string,
+  partition: number,
+  held: bigint,
+  current: { epoch: string; owner: string } | undefined,
+): StoreError =>
+  new StoreError(
+    'TF_STORE_FENCED',
+    `commit for ${group} partition ${partition} refused: this processor holds epoch ${held}, but ` +
+      (current === undefined
+        ? 'the partition has never been claimed'
+        : `${current.owner} has claimed it since (epoch ${current.epoch})`),
     { retriable: false },
   );
 

@@ -81,7 +81,8 @@ export const commit = (
   store: Store,
   candles: readonly Candle[],
   alerts: readonly Alert[] = [],
-): Promise<void> => store.commit({ group: 'tickflow-processor', checkpoints: [], candles, alerts });
+): Promise<void> =>
+  store.commit({ group: 'tickflow-processor', fence: null, checkpoints: [], candles, alerts });
 
 export const latest = (symbol: string, price: number, fields: Partial<LatestPrice> = {}): LatestPrice => ({
   symbol,

@@ -15,6 +15,7 @@ import { decodePriceMessage } from '../../src/pipeline/price-message.js';
 import { createOperator } from '../../src/pipeline/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { FROM_EARLIEST } from '../support/read-topic.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
 import { E2E_FUTURE_HORIZON, E2E_FUTURE_HORIZON_MS, getJson } from './support.js';
@@ -29,10 +30,7 @@ const FRESH = SCRIPT.slice(0, 70).filter((o) => o === 'ok').length;
 async function ticksInLog(dir: string): Promise<Tick[]> {
   const log = new EmbeddedLog(dir, silentLogger());
   await log.start();
-  const consumer = await log.consumer('crash-test-reader', PRICES_TOPIC, {
-    onAssigned: (partitions) => Promise.resolve(new Map(partitions.map((p) => [p, 0]))),
-    onRevoked: () => Promise.resolve(),
-  });
+  const consumer = await log.consumer('crash-test-reader', PRICES_TOPIC, FROM_EARLIEST);
   const ticks: Tick[] = [];
   for (
     let records = await consumer.poll(10_000, 200);

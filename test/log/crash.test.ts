@@ -108,7 +108,7 @@ describe('embedded log: kill -9', () => {
         seen.set(seq, (seen.get(seq) ?? 0) + 1);
       }
       for (const info of log.partitions('crash')) {
-        const offsets = records.filter((r) => r.partition === info.partition).map((r) => r.offset);
+        const offsets = records.filter((r) => r.partition === info.partition).map((r) => Number(r.offset));
         assert.deepEqual(
           offsets,
           Array.from({ length: info.endOffset }, (_, i) => i),

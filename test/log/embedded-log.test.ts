@@ -4,7 +4,7 @@ import { EmbeddedLog } from '../../src/log/embedded-log.js';
 import { partitionForKey } from '../../src/log/partitioner.js';
 import { TickflowError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { byPartition, code, openLog, readAll, tempDir } from './log-harness.js';
+import { byPartition, code, handlersFrom, openLog, readAll, tempDir } from './log-harness.js';
 
 describe('embedded log: append and read', () => {
   let dir: string;
@@ -30,7 +30,7 @@ describe('embedded log: append and read', () => {
     }
     for (const list of byPartition(read).values()) {
       assert.deepEqual(
-        list.map((r) => r.offset),
+        list.map((r) => Number(r.offset)),
         list.map((_, i) => i),
       );
     }
@@ -72,14 +72,11 @@ describe('embedded log: append and read', () => {
       Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 4}`, value: `v${i}` })),
     );
     const before = log.partitions('t');
-    const consumer = await log.consumer('g', 't', {
-      onAssigned: () => Promise.resolve(new Map()),
-      onRevoked: () => Promise.resolve(),
-    });
+    const consumer = await log.consumer('g', 't', handlersFrom());
     await consumer.commit(
       new Map([
-        [0, 3],
-        [1, 4],
+        [0, 3n],
+        [1, 4n],
       ]),
     );
     await log.close();
@@ -90,14 +87,14 @@ describe('embedded log: append and read', () => {
     await log.producer().send('t', [{ key: 'k0', value: 'after' }]);
     const read = await readAll(log, 't');
     assert.equal(read.length, 51);
-    assert.equal(read.find((r) => r.value === 'after')?.offset, before[partitionForKey('k0', 2)]!.endOffset);
-    const resumed = await log.consumer('g', 't', {
-      onAssigned: () => Promise.resolve(new Map()),
-      onRevoked: () => Promise.resolve(),
-    });
+    assert.equal(
+      read.find((r) => r.value === 'after')?.offset,
+      BigInt(before[partitionForKey('k0', 2)]!.endOffset),
+    );
+    const resumed = await log.consumer('g', 't', handlersFrom());
     const first = await resumed.poll(1000, 0);
-    assert.equal(Math.min(...first.filter((r) => r.partition === 0).map((r) => r.offset)), 3);
-    assert.equal(Math.min(...first.filter((r) => r.partition === 1).map((r) => r.offset)), 4);
+    assert.equal(Math.min(...first.filter((r) => r.partition === 0).map((r) => Number(r.offset))), 3);
+    assert.equal(Math.min(...first.filter((r) => r.partition === 1).map((r) => Number(r.offset))), 4);
     await log.close();
   });
 
@@ -125,13 +122,7 @@ describe('embedded log: append and read', () => {
       log.producer().send('nope', [{ key: null, value: 'x' }]),
       code('TF_LOG_UNKNOWN_TOPIC'),
     );
-    await assert.rejects(
-      log.consumer('g', 'nope', {
-        onAssigned: () => Promise.resolve(new Map()),
-        onRevoked: () => Promise.resolve(),
-      }),
-      code('TF_LOG_UNKNOWN_TOPIC'),
-    );
+    await assert.rejects(log.consumer('g', 'nope', handlersFrom()), code('TF_LOG_UNKNOWN_TOPIC'));
     await assert.rejects(
       log.producer().send('a', [{ key: null, value: 42 as unknown as string }]),
       code('TF_LOG_INVALID_RECORD'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedLogOptions } from '../../src/log/embedded-log-options.js';
 import { EmbeddedLog } from '../../src/log/embedded-log.js';
-import type { ConsumerHandlers, LogRecord } from '../../src/log/log.js';
+import type { ConsumerHandlers, LogRecord, StartPosition } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
 
 /** A fresh temporary directory; `cleanup` removes it. */
@@ -19,16 +19,37 @@ export async function openLog(dir: string, options: EmbeddedLogOptions = {}): Pr
   return log;
 }
 
-/** Handlers that start every partition at `start` (default: the group's committed offset or the oldest). */
-export function handlersFrom(
-  start?: ReadonlyMap<number, number>,
-): ConsumerHandlers & { revoked: number[][] } {
+export interface RecordingHandlers extends ConsumerHandlers {
+  readonly assigned: number[][];
+  readonly revoked: number[][];
+  readonly lost: number[][];
+}
+
+/**
+ * Handlers that start the partitions in `start` there (the others at the group's committed offset or the
+ * oldest), and record every assignment, revoke and loss.
+ */
+export function handlersFrom(start?: ReadonlyMap<number, number | StartPosition>): RecordingHandlers {
+  const assigned: number[][] = [];
   const revoked: number[][] = [];
+  const lost: number[][] = [];
+  const starts = new Map<number, StartPosition>(
+    [...(start ?? [])].map(([p, s]) => [p, typeof s === 'number' ? BigInt(s) : s]),
+  );
   return {
+    assigned,
     revoked,
-    onAssigned: () => Promise.resolve(start ?? new Map<number, number>()),
+    lost,
+    onAssigned: (partitions) => {
+      assigned.push([...partitions]);
+      return Promise.resolve(starts);
+    },
     onRevoked: (partitions) => {
       revoked.push([...partitions]);
+      return Promise.resolve();
+    },
+    onLost: (partitions) => {
+      lost.push([...partitions]);
       return Promise.resolve();
     },
   };

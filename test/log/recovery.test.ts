@@ -78,7 +78,7 @@ describe('embedded log: recovery from torn and damaged files', () => {
     }
     const final = await openLog(path);
     assert.deepEqual(
-      (await readAll(final, 't')).map((r) => [r.offset, r.value]),
+      (await readAll(final, 't')).map((r) => [Number(r.offset), r.value]),
       values.map((v, i) => [i, v]),
     );
     await final.close();
@@ -119,7 +119,7 @@ describe('embedded log: recovery from torn and damaged files', () => {
     const read = await readAll(first.log, 't');
     assert.deepEqual(seen(read), ['!0-0', ...values.slice(1)]);
     assert.deepEqual(read[0]!.unreadable, {
-      lastOffset: 0,
+      lastOffset: 0n,
       reason: 'bad frame length 4294967295',
       location: { file: segments[0], start: 0, end: frame },
     });
@@ -186,7 +186,7 @@ describe('embedded log: recovery from torn and damaged files', () => {
     const again = await openLog(path);
     const all = await readAll(again, 't');
     assert.deepEqual(seen(all), [...expected, 'after']);
-    assert.equal(all.at(-1)!.offset, 1000);
+    assert.equal(all.at(-1)!.offset, 1000n);
     await again.close();
   });
 

@@ -34,14 +34,14 @@ describe('embedded log: segments and retention', () => {
     );
     const consumer = await log.consumer('mid', 't', handlersFrom(new Map([[0, 37]])));
     assert.deepEqual(
-      (await consumer.poll(20, 0)).map((r) => r.offset),
+      (await consumer.poll(20, 0)).map((r) => Number(r.offset)),
       Array.from({ length: 20 }, (_, i) => 37 + i),
     );
     await consumer.close();
     await log.close();
     const reopened = await openLog(path, options);
     assert.deepEqual(
-      (await readAll(reopened, 't')).map((r) => [r.offset, r.value]),
+      (await readAll(reopened, 't')).map((r) => [Number(r.offset), r.value]),
       expected.map((v, i) => [i, v]),
     );
     await reopened.close();
@@ -59,7 +59,7 @@ describe('embedded log: segments and retention', () => {
     assert.ok(info!.bytes < 3000 + 1024, `${info!.bytes} bytes kept`);
     assert.equal(info!.endOffset, 60);
     const records = await behind.poll(1000, 0);
-    assert.equal(records[0]!.offset, info!.startOffset);
+    assert.equal(Number(records[0]!.offset), info!.startOffset);
     assert.deepEqual(
       records.map((r) => r.value),
       Array.from({ length: 60 - info!.startOffset }, (_, i) => value(info!.startOffset + i)),
@@ -67,9 +67,9 @@ describe('embedded log: segments and retention', () => {
     await behind.close();
     // A start offset below the oldest retained one also starts at the oldest.
     const late = await log.consumer('late', 't', handlersFrom(new Map([[0, 1]])));
-    assert.equal((await late.poll(1, 0))[0]!.offset, info!.startOffset);
+    assert.equal(Number((await late.poll(1, 0))[0]!.offset), info!.startOffset);
     const past = await log.consumer('past', 't', handlersFrom(new Map([[0, 61]])));
-    assert.deepEqual(past.positions(), new Map([[0, 60]]), 'a start past the end starts at the end');
+    assert.deepEqual(past.positions(), new Map([[0, 60n]]), 'a start past the end starts at the end');
     await past.close();
     await late.close();
     await log.close();
@@ -96,7 +96,7 @@ describe('embedded log: segments and retention', () => {
     assert.ok(info!.startOffset > 40 - perSegment && info!.startOffset <= 40, `start ${info!.startOffset}`);
     const kept = await readAll(log, 't');
     assert.deepEqual(
-      kept.map((r) => r.offset),
+      kept.map((r) => Number(r.offset)),
       Array.from({ length: 80 - info!.startOffset }, (_, i) => info!.startOffset + i),
     );
     now += 10 * 60_000;

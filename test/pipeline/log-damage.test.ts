@@ -16,6 +16,7 @@ import { ProcessorRunner } from '../../src/pipeline/processor-runner.js';
 import { DEAD_LETTER_TOPIC, ensureTopics, PROCESSOR_GROUP } from '../../src/pipeline/topics.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { FROM_EARLIEST } from '../support/read-topic.js';
 import { engineCandles } from '../support/engine-candles.js';
 import { sec, T0, tick } from '../support/operator-harness.js';
 import { ERROR, type LogLine, recordingLogger } from '../support/recording-logger.js';
@@ -105,7 +106,10 @@ class Rig {
   }
 
   async checkpointOffset(partition: number): Promise<number | undefined> {
-    return (await this.store.loadCheckpoints(PROCESSOR_GROUP, [partition])).get(partition)?.nextOffset;
+    const offset = (await this.store.loadCheckpoints(PROCESSOR_GROUP, [partition])).get(
+      partition,
+    )?.nextOffset;
+    return offset === undefined ? undefined : Number(offset);
   }
 
   async history(config = CONFIG): Promise<Candle[]> {
@@ -147,7 +151,7 @@ describe('the processor on a damaged log', () => {
           rig.lines
             .filter((l) => l.msg === LOST)
             .map((l) => [l.level, l.partition, l.checkpointOffset, l.logEnd, l.lostOffsets]),
-          [[ERROR, BTC, 20, 19, 1]],
+          [[ERROR, BTC, '20', '19', '1']],
         );
         assert.equal(await rig.checkpointOffset(BTC), 19, 'the new start is checkpointed at once');
         await rig.send(ticks.slice(20, 40));
@@ -162,9 +166,9 @@ describe('the processor on a damaged log', () => {
         await rig.startRunner();
         const lost = rig.lines.filter((l) => l.msg === LOST);
         assert.equal(lost.length, 1);
-        assert.equal(lost[0]!.logEnd, before);
-        assert.equal(lost[0]!.checkpointOffset, 39);
-        assert.equal(lost[0]!.lostOffsets, 39 - before);
+        assert.equal(lost[0]!.logEnd, String(before));
+        assert.equal(lost[0]!.checkpointOffset, '39');
+        assert.equal(lost[0]!.lostOffsets, String(39 - before));
         await rig.send(ticks.slice(40));
         await rig.caughtUp();
         await rig.runner?.close();
@@ -201,10 +205,7 @@ describe('the processor on a damaged log', () => {
         await rig.caughtUp();
         assert.match((await runner.describe()).detail, /^lag 0; 1 dead-lettered \(crypto-prices-dlq\)/);
 
-        const reader = await rig.log.consumer('dlq-reader', DEAD_LETTER_TOPIC, {
-          onAssigned: () => Promise.resolve(new Map([[0, 'earliest' as const]])),
-          onRevoked: () => Promise.resolve(),
-        });
+        const reader = await rig.log.consumer('dlq-reader', DEAD_LETTER_TOPIC, FROM_EARLIEST);
         const dead = await waitFor('the dead letter', async () => {
           const records = await reader.poll(10, 100);
           return records.length > 0 ? records : undefined;
@@ -219,8 +220,8 @@ describe('the processor on a damaged log', () => {
             reason: 'CRC mismatch',
             topic: PRICES_TOPIC,
             partition: BTC,
-            offset: 1,
-            lastOffset: 1,
+            offset: '1',
+            lastOffset: '1',
             location: undefined,
           },
         );

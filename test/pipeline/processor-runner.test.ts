@@ -90,7 +90,8 @@ test(
     });
     assert.deepEqual(await live.describe(), {
       status: 'up',
-      detail: 'lag 0; 2 dead-lettered (crypto-prices-dlq); 1 late (crypto-prices-late); 0 duplicates',
+      detail:
+        'lag 0; 2 dead-lettered (crypto-prices-dlq); 1 late (crypto-prices-late); 0 duplicates; partitions [0,1,2]',
     });
     await live.close();
     runner = undefined;

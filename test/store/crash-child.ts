@@ -21,7 +21,9 @@ async function commitForever(dir: string): Promise<never> {
     const candles = Array.from({ length: CANDLES_PER_BATCH }, (_, k) =>
       candle({ symbol: 'CRASH', windowStart: T0 + (first + k) * MIN }),
     );
-    const checkpoints = [{ partition: 0, nextOffset: first + CANDLES_PER_BATCH, state: `batch ${i}` }];
+    const checkpoints = [
+      { partition: 0, nextOffset: BigInt(first + CANDLES_PER_BATCH), state: `batch ${i}` },
+    ];
     await store.commit(batch({ group: CRASH_GROUP, candles, checkpoints }));
     process.stdout.write(`committed ${i}\n`);
   }

@@ -27,7 +27,7 @@ const batchOf = (symbol: string, candles: number, offset: number, alerts = 0): C
     group: DESCRIPTOR_GROUP,
     candles: Array.from({ length: candles }, (_, i) => candle({ symbol, windowStart: T0 + i * MIN })),
     alerts: Array.from({ length: alerts }, (_, i) => alert({ symbol, ts: T0 + i * MIN })),
-    checkpoints: [{ partition: 0, nextOffset: offset, state: symbol }],
+    checkpoints: [{ partition: 0, nextOffset: BigInt(offset), state: symbol }],
   });
 
 export const FIRST = batchOf('FIRST', 10, 1);

@@ -18,6 +18,7 @@ export const candle = (fields: CandleFields): Candle => sharedCandle({ volume: 0
 
 export const batch = (fields: Partial<CommitBatch>): CommitBatch => ({
   group: 'tickflow-processor',
+  fence: null,
   checkpoints: [],
   candles: [],
   alerts: [],

@@ -42,7 +42,7 @@ describe('PGlite store', () => {
       `PGlite startup, new directory (initdb + migrations): ${Math.round(performance.now() - started)} ms`,
     );
     assert.equal(store.kind, 'pglite');
-    assert.deepEqual(startedRecord(first.records)?.['migrationsApplied'], [1, 2]);
+    assert.deepEqual(startedRecord(first.records)?.['migrationsApplied'], [1, 2, 3]);
     await store.close();
 
     const second = recordingLogger();
@@ -60,6 +60,7 @@ describe('PGlite store', () => {
     const names = [
       'alert_outbox',
       'cryptocurrencies',
+      'partition_owners',
       'price_alerts',
       'price_candles',
       'processor_checkpoints',
@@ -68,14 +69,14 @@ describe('PGlite store', () => {
       tables.map((r) => r.table_name),
       [...names, 'schema_migrations'],
     );
-    assert.equal(await db.count('schema_migrations'), 2);
+    assert.equal(await db.count('schema_migrations'), 3);
     await db.dispose();
   });
 
   test('data survives close and reopen', async () => {
     const c = candle({ symbol: 'KEEP', windowStart: T0 + 123 });
     const a = alert({ symbol: 'KEEP', ts: T0 + MIN + 7 });
-    const checkpoints = [{ partition: 2, nextOffset: 77, state: 'st' }];
+    const checkpoints = [{ partition: 2, nextOffset: 77n, state: 'st' }];
     const store = createPgliteStore(dir, silentLogger());
     await store.start();
     await store.registerSymbols([{ symbol: 'KEEP', coingeckoId: 'keep-coin' }]);
@@ -144,7 +145,7 @@ describe('PGlite store', () => {
     const acknowledged = await commitUntilKilled(dir, 8);
     const store = createPgliteStore(dir, silentLogger());
     await store.start();
-    const offset = (await store.loadCheckpoints(CRASH_GROUP, [0])).get(0)?.nextOffset ?? 0;
+    const offset = Number((await store.loadCheckpoints(CRASH_GROUP, [0])).get(0)?.nextOffset ?? 0n);
     const candles = await store.candles({ symbol: 'CRASH', interval: '1m', limit: 100_000 });
     await store.close();
     assert.ok(

@@ -21,14 +21,14 @@ describe('SqlStore commit', () => {
         group: 'g-commit',
         candles: [c],
         alerts: [a],
-        checkpoints: [{ partition: 0, nextOffset: 42, state: 's' }],
+        checkpoints: [{ partition: 0, nextOffset: 42n, state: 's' }],
       }),
     );
     assert.deepEqual(await db.store.candles({ symbol: 'CM1', interval: '1m', limit: 10 }), [c]);
     assert.deepEqual(await db.store.alerts({ symbol: 'CM1', limit: 10 }), [a]);
     assert.equal(await db.pendingOf('CM1'), 1);
     const checkpoints = await db.store.loadCheckpoints('g-commit', [0]);
-    assert.deepEqual(checkpoints.get(0), { partition: 0, nextOffset: 42, state: 's' });
+    assert.deepEqual(checkpoints.get(0), { partition: 0, nextOffset: 42n, state: 's' });
     assert.ok((await db.store.symbols()).some((s) => s.symbol === 'CM1'));
   });
 
@@ -56,7 +56,7 @@ describe('SqlStore commit', () => {
       group: 'g-replay',
       candles,
       alerts,
-      checkpoints: [{ partition: 1, nextOffset: 9, state: 'x' }],
+      checkpoints: [{ partition: 1, nextOffset: 9n, state: 'x' }],
     });
     await db.store.commit(replayed);
     await db.store.commit(replayed);
@@ -75,26 +75,30 @@ describe('SqlStore commit', () => {
         candles: [candle({ symbol: 'DUP', windowStart: T0 }), last],
         alerts: [a, a],
         checkpoints: [
-          { partition: 0, nextOffset: 1, state: 'a' },
-          { partition: 0, nextOffset: 2, state: 'b' },
+          { partition: 0, nextOffset: 1n, state: 'a' },
+          { partition: 0, nextOffset: 2n, state: 'b' },
         ],
       }),
     );
     assert.deepEqual(await db.store.candles({ symbol: 'DUP', interval: '1m', limit: 10 }), [last]);
     assert.equal(await db.pendingOf('DUP'), 1);
-    assert.equal((await db.store.loadCheckpoints('g-dup', [0])).get(0)?.nextOffset, 2);
+    assert.equal((await db.store.loadCheckpoints('g-dup', [0])).get(0)?.nextOffset, 2n);
   });
 });
 
 describe('SqlStore commit atomicity', () => {
-  const checkpoint = (nextOffset: number) => ({ partition: 0, nextOffset, state: `at-${nextOffset}` });
+  const checkpoint = (offset: number) => ({
+    partition: 0,
+    nextOffset: BigInt(offset),
+    state: `at-${offset}`,
+  });
 
   const assertNothingOf = async (symbol: string, group: string, offset: number): Promise<void> => {
     assert.ok(!(await db.store.symbols()).some((s) => s.symbol === symbol), 'no symbol row');
     assert.equal(await db.countOf('price_candles', symbol), 0);
     assert.equal(await db.countOf('price_alerts', symbol), 0);
     assert.equal(await db.pendingOf(symbol), 0);
-    assert.equal((await db.store.loadCheckpoints(group, [0])).get(0)?.nextOffset, offset);
+    assert.equal((await db.store.loadCheckpoints(group, [0])).get(0)?.nextOffset, BigInt(offset));
   };
 
   test('a candle that violates a constraint leaves nothing of the batch written', async () => {
@@ -126,7 +130,7 @@ describe('SqlStore commit atomicity', () => {
       group: 'g-atom2',
       candles: [candle({ symbol: 'AT2', windowStart: T0 })],
       alerts: [alert({ symbol: 'AT2', ts: T0 + MIN })],
-      checkpoints: [checkpoint(10), { partition: 1, nextOffset: 1.5, state: 'not an offset' }],
+      checkpoints: [checkpoint(10), { partition: 1, nextOffset: 1n, state: null as unknown as string }],
     });
     await assert.rejects(db.store.commit(failing), { code: 'TF_STORE_QUERY' });
     await assertNothingOf('AT2', 'g-atom2', 5);

@@ -103,24 +103,25 @@ describe('SqlStore queries', () => {
     for (const s of sy) assert.ok(Math.abs(s.firstSeen - before) < 60_000, `firstSeen ${s.firstSeen}`);
   });
 
-  test('checkpoints load per partition and group', async () => {
-    const cp = (partition: number, nextOffset: number) => ({
+  test("checkpoints load per partition and group, with offsets exact up to Kafka's int64 maximum", async () => {
+    const cp = (partition: number, nextOffset: bigint) => ({
       partition,
       nextOffset,
       state: `${partition}@${nextOffset}`,
     });
-    await db.store.commit(batch({ group: 'g-a', checkpoints: [cp(0, 10), cp(1, 20)] }));
-    await db.store.commit(batch({ group: 'g-b', checkpoints: [cp(0, 99)] }));
-    await db.store.commit(batch({ group: 'g-a', checkpoints: [cp(1, 2 ** 40 + 1)] }));
+    const int64Max = 2n ** 63n - 1n; // 2^53 + 1 would already come back wrong as a double
+    await db.store.commit(batch({ group: 'g-a', checkpoints: [cp(0, 10n), cp(1, 20n)] }));
+    await db.store.commit(batch({ group: 'g-b', checkpoints: [cp(0, 99n)] }));
+    await db.store.commit(batch({ group: 'g-a', checkpoints: [cp(1, int64Max)] }));
     assert.deepEqual(
       await db.store.loadCheckpoints('g-a', [0, 1, 2]),
       new Map([
-        [0, cp(0, 10)],
-        [1, cp(1, 2 ** 40 + 1)],
+        [0, cp(0, 10n)],
+        [1, cp(1, int64Max)],
       ]),
     );
     assert.deepEqual(await db.store.loadCheckpoints('g-a', [2]), new Map());
-    assert.deepEqual(await db.store.loadCheckpoints('g-b', [0, 1]), new Map([[0, cp(0, 99)]]));
+    assert.deepEqual(await db.store.loadCheckpoints('g-b', [0, 1]), new Map([[0, cp(0, 99n)]]));
   });
 
   test('epoch ms round-trip exactly, odd values and the year 9999 included', async () => {
