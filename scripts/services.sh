@@ -21,9 +21,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LIB="$ROOT/scripts/services"
 ALL_SERVICES=(kafka postgres redis)
-export KAFKA_VERSION=4.1.0
-export KAFKA_JARS="$ROOT/.cache/kafka-$KAFKA_VERSION"
-export PG_BIN="${TICKFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}"
+KAFKA_VERSION=4.1.0
+KAFKA_JARS="$ROOT/.cache/kafka-$KAFKA_VERSION"
+PG_BIN="${TICKFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}"
 RECORD="$ROOT/.cache/services/dir"
 
 # shellcheck source=services/common.sh
