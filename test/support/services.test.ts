@@ -114,21 +114,28 @@ describe('requireServices', () => {
     assert.throws(() => requireServices(t, ['kafka', 'redis'], { ...env, CI: 'true' }), /CI=true.*REDIS_URL/);
   });
 
-  test('skips outside CI when one is missing, saying why', () => {
+  test('skips outside CI when one is missing, saying why, loudly', (t) => {
     // A stand-in context: a real skipped subtest would show up in every run's skip count.
     const skips: (string | undefined)[] = [];
     const context = { name: 'needs-redis', skip: (message?: string) => skips.push(message) };
+    const stderr = t.mock.method(process.stderr, 'write', () => true);
     assert.equal(requireServices(context as unknown as TestContext, ['redis'], env), undefined);
+    stderr.mock.restore();
     assert.equal(skips.length, 1);
     assert.match(skips[0]!, /needs-redis needs redis, but REDIS_URL is not set/);
+    assert.match(String(stderr.mock.calls[0]?.arguments[0]), /#{80}\n# SKIPPED: needs-redis needs redis/);
   });
 });
 
 describe('cannotStart', () => {
   const noPostgres = { ...process.env, CI: '', TICKFLOW_PG_BIN: '/nonexistent' };
 
-  test('names what is missing outside CI', () => {
-    assert.match(String(cannotStart(['postgres'], noPostgres)), /postgres: .*initdb.*\/nonexistent/);
+  test('names what is missing outside CI, loudly', (t) => {
+    const stderr = t.mock.method(process.stderr, 'write', () => true);
+    const why = cannotStart(['postgres'], noPostgres);
+    stderr.mock.restore();
+    assert.match(String(why), /postgres: .*initdb.*\/nonexistent/);
+    assert.match(String(stderr.mock.calls[0]?.arguments[0]), /# SKIPPED: cannot start postgres here/);
   });
 
   test('throws under CI=true', () => {
