@@ -7,7 +7,8 @@
 #   scripts/services.sh start SERVICE        bring a stopped one back on the same port
 #   scripts/services.sh status               what is set up, on which port, and whether it runs
 #   scripts/services.sh down                 stop everything and remove the state dir (safe to repeat)
-#   scripts/services.sh check [SERVICE...]   name the missing prerequisites; exit 1 if any
+#   scripts/services.sh check [SERVICE...]   name the missing prerequisites, exit 1 if any (fetches the
+#                                            Kafka jars when they are not cached yet)
 #   scripts/services.sh psql ARG...          the psql of the PostgreSQL that `up` runs
 #   scripts/services.sh run [SERVICE...] -- COMMAND...
 #                                            up in a fresh dir, run COMMAND with the env, always down;
@@ -154,7 +155,8 @@ cmd_down() {
     release_ports "$state"
     rm -rf "$state"
   fi
-  if [[ -z "${TICKFLOW_SERVICES_DIR:-}" ]]; then rm -f "$RECORD"; fi
+  # Also when TICKFLOW_SERVICES_DIR names the recorded dir, as it does after `eval "$(services.sh env)"`.
+  if [[ -f "$RECORD" && "$(cat "$RECORD")" == "$state" ]]; then rm -f "$RECORD"; fi
 }
 
 cmd_check() {
@@ -162,6 +164,7 @@ cmd_check() {
   services="$(services_or_all "$@")"
   for s in $services; do
     why="$("${s}_missing")"
+    [[ -n "$why" ]] || why="$("${s}_prepare")" || true
     if [[ -n "$why" ]]; then
       echo "$s: $why"
       found=1

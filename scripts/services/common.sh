@@ -19,8 +19,8 @@ warn_missing() {
   if [[ "${CI:-}" == "true" ]]; then
     echo "# CI=true: this is an error, the run fails."
   else
-    echo "# The tests that need $skipped are SKIPPED (each says so). Install what is"
-    echo "# missing to run them; under CI=true this is an error."
+    echo "# The tests that need $skipped are SKIPPED (each says so). Fix what is listed"
+    echo "# above to run them; under CI=true this is an error."
   fi
   echo "################################################################################"
 }
