@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cannotStart, parseEnvLines } from '../support/services.js';
 import { accepts, redisCommand } from '../support/wire-probes.js';
@@ -27,7 +27,14 @@ function services(args: readonly string[], env: Record<string, string | undefine
   });
 }
 
-const freshDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'tf-services-test-'));
+const made: string[] = [];
+after(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tf-services-test-'));
+  made.push(dir);
+  return dir;
+}
 
 describe('scripts/services.sh', { skip: cannotStart(['redis']) }, () => {
   test('up, env, status, stop, start, down in a state dir of its own; down twice is harmless', async () => {
