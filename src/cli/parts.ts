@@ -27,11 +27,12 @@ export class Parts {
 
   log(): Part {
     const { log } = this.adapters;
+    const { pricesPartitions, alertsPartitions } = this.ctx.config.settings;
     return {
       name: 'log',
       start: async () => {
         await log.start();
-        await ensureTopics(log);
+        await ensureTopics(log, { prices: pricesPartitions, alerts: alertsPartitions });
       },
       close: () => log.close(),
     };

@@ -6,10 +6,16 @@ export const DEAD_LETTER_TOPIC = 'crypto-prices-dlq';
 export const LATE_TOPIC = 'crypto-prices-late';
 export const PROCESSOR_GROUP = 'tickflow-processor';
 
-/** Creates every topic tickflow uses (idempotent). */
-export async function ensureTopics(log: Log): Promise<void> {
-  await log.ensureTopic(PRICES_TOPIC, PRICES_PARTITIONS);
-  await log.ensureTopic(ALERTS_TOPIC, ALERTS_PARTITIONS);
+/** Creates every topic tickflow uses (idempotent), the prices and alerts topics with these partition counts. */
+export async function ensureTopics(
+  log: Log,
+  partitions: { readonly prices: number; readonly alerts: number } = {
+    prices: PRICES_PARTITIONS,
+    alerts: ALERTS_PARTITIONS,
+  },
+): Promise<void> {
+  await log.ensureTopic(PRICES_TOPIC, partitions.prices);
+  await log.ensureTopic(ALERTS_TOPIC, partitions.alerts);
   await log.ensureTopic(DEAD_LETTER_TOPIC, 1);
   await log.ensureTopic(LATE_TOPIC, 1);
 }
