@@ -7,6 +7,7 @@ import type { Candle } from '../../src/domain/candle.js';
 import { isTickflowError } from '../../src/errors.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { PgliteClient } from '../../src/store/pglite-client.js';
+import type { SqlClient } from '../../src/store/sql-client.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import type { CommitBatch, Store } from '../../src/store/store.js';
 import { type CandleFields, candle as sharedCandle, T0 } from '../support/fixtures.js';
@@ -28,8 +29,8 @@ export const batch = (fields: Partial<CommitBatch>): CommitBatch => ({
 export interface TestDb {
   readonly dir: string;
   readonly store: SqlStore;
-  /** The PGlite the store uses, for counting rows behind the store's back. */
-  readonly client: PgliteClient;
+  /** The client the store uses, for counting rows behind the store's back. */
+  readonly client: SqlClient;
   count(table: string): Promise<number>;
   /** Rows of a table with a crypto_id that belong to `symbol`. */
   countOf(table: string, symbol: string): Promise<number>;
@@ -40,14 +41,15 @@ export interface TestDb {
 
 export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'tickflow-store-'));
 
-/** A started SqlStore on a real PGlite in a fresh temp dir. */
-export async function openTestDb(dir?: string, logger: Logger = silentLogger()): Promise<TestDb> {
-  const path = dir ?? (await tempDir());
-  const client = await PgliteClient.open(path, logger);
-  const store = new SqlStore({ kind: 'pglite', logger, connect: () => Promise.resolve(client) });
-  await store.start();
+/** A TestDb over a started store and the client it uses; `cleanUp` runs after the store has closed. */
+export function testDbOver(
+  dir: string,
+  store: SqlStore,
+  client: SqlClient,
+  cleanUp: () => Promise<void>,
+): TestDb {
   return {
-    dir: path,
+    dir,
     store,
     client,
     count: async (table) => {
@@ -66,9 +68,20 @@ export async function openTestDb(dir?: string, logger: Logger = silentLogger()):
       (await store.pendingOutbox(100_000)).filter((e) => e.alert.symbol === symbol).length,
     dispose: async () => {
       await store.close();
-      if (dir === undefined) await rm(path, { recursive: true, force: true });
+      await cleanUp();
     },
   };
+}
+
+/** A started SqlStore on a real PGlite in a fresh temp dir. */
+export async function openTestDb(dir?: string, logger: Logger = silentLogger()): Promise<TestDb> {
+  const path = dir ?? (await tempDir());
+  const client = await PgliteClient.open(path, logger);
+  const store = new SqlStore({ kind: 'pglite', logger, connect: () => Promise.resolve(client) });
+  await store.start();
+  return testDbOver(path, store, client, async () => {
+    if (dir === undefined) await rm(path, { recursive: true, force: true });
+  });
 }
 
 /** A logger that keeps its records, to see what the store reports. */
@@ -92,6 +105,7 @@ export const isUnavailable = (err: unknown): boolean => {
 /** Calls every Store method but start and close, once each. */
 export const everyMethod = (store: Store): Record<string, () => Promise<unknown>> => ({
   registerSymbols: () => store.registerSymbols([{ symbol: 'BTC', coingeckoId: 'bitcoin' }]),
+  claimPartitions: () => store.claimPartitions('g', 'member', [0]),
   loadCheckpoints: () => store.loadCheckpoints('g', [0]),
   commit: () => store.commit(batch({ candles: [candle({ symbol: 'BTC', windowStart: T0 })] })),
   emptyCommit: () => store.commit(batch({})),
@@ -99,6 +113,7 @@ export const everyMethod = (store: Store): Record<string, () => Promise<unknown>
   alerts: () => store.alerts({ symbol: 'BTC', limit: 10 }),
   symbols: () => store.symbols(),
   pendingOutbox: () => store.pendingOutbox(10),
+  claimOutbox: () => store.claimOutbox('relay', 10, 1_000),
   markPublished: () => store.markPublished([1]),
   health: () => store.health(),
 });

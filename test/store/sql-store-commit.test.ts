@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, test } from 'node:test';
 import { isTickflowError } from '../../src/errors.js';
-import { MIN, T0, type TestDb, alert, batch, candle, openTestDb } from './fixtures.js';
+import { MIN, T0, alert, batch, candle } from './fixtures.js';
+import { describeEachStore } from './store-backends.js';
 
-/** One PGlite for the whole file (startup costs seconds); each test uses its own symbols. */
-let db: TestDb;
-before(async () => {
-  db = await openTestDb();
-});
-after(async () => {
-  await db.dispose();
-});
-
-describe('SqlStore commit', () => {
+// Each suite runs on PGlite and on PostgreSQL, one database each for the file; tests use their own symbols.
+describeEachStore('SqlStore commit', (db) => {
   test('writes symbols, candles, alerts, outbox entries and checkpoints', async () => {
     const c = candle({ symbol: 'CM1', windowStart: T0, volume: 2.5, vwap: 101.25 });
     const a = alert({ symbol: 'CM1', ts: T0 + MIN });
@@ -86,7 +79,7 @@ describe('SqlStore commit', () => {
   });
 });
 
-describe('SqlStore commit atomicity', () => {
+describeEachStore('SqlStore commit atomicity', (db) => {
   const checkpoint = (offset: number) => ({
     partition: 0,
     nextOffset: BigInt(offset),
@@ -139,7 +132,7 @@ describe('SqlStore commit atomicity', () => {
   });
 });
 
-describe('SqlStore outbox', () => {
+describeEachStore('SqlStore outbox', (db) => {
   before(async () => {
     // Start from an empty queue: the tests above left alerts pending.
     await db.store.markPublished((await db.store.pendingOutbox(100_000)).map((e) => e.seq));

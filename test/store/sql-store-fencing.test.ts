@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { MIN, T0, type TestDb, alert, batch, candle, openTestDb } from './fixtures.js';
+import { test } from 'node:test';
+import { MIN, T0, alert, batch, candle } from './fixtures.js';
+import { describeEachStore } from './store-backends.js';
 
-/** One PGlite for the whole file (startup costs seconds); each test uses its own group and symbols. */
-let db: TestDb;
-before(async () => {
-  db = await openTestDb();
-});
-after(async () => {
-  await db.dispose();
-});
-
-describe('SqlStore fencing and the shared outbox', () => {
+describeEachStore('SqlStore fencing and the shared outbox', (db) => {
   test('each claim bumps the epoch and returns the checkpoint; a commit with an older epoch writes nothing', async () => {
     const [first] = await db.store.claimPartitions('g-fence', 'member-a', [0]);
     assert.deepEqual(first, { partition: 0, epoch: 1n, checkpoint: null });

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { MIN, T0, type TestDb, alert, batch, candle, openTestDb } from './fixtures.js';
+import { before, test } from 'node:test';
+import { MIN, T0, alert, batch, candle } from './fixtures.js';
+import { describeEachStore } from './store-backends.js';
 
-/** One PGlite for the whole file (startup costs seconds); each test uses its own symbols. */
-let db: TestDb;
-before(async () => {
-  db = await openTestDb();
-});
-after(async () => {
-  await db.dispose();
-});
-
-describe('SqlStore queries', () => {
+// Each suite runs on PGlite and on PostgreSQL, one database each for the file; tests use their own symbols.
+describeEachStore('SqlStore queries', (db) => {
   before(async () => {
     const candles = Array.from({ length: 10 }, (_, i) =>
       candle({ symbol: 'QC', windowStart: T0 + i * MIN, close: i + 1 }),

@@ -1,0 +1,74 @@
+import { after, before, describe } from 'node:test';
+import { type Logger, silentLogger } from '../../src/logger.js';
+import { PgClient } from '../../src/store/pg-client.js';
+import { parsePostgresUrl } from '../../src/store/postgres-url.js';
+import { SqlStore } from '../../src/store/sql-store.js';
+import { type TestDb, openTestDb, testDbOver } from './fixtures.js';
+import { type PostgresServer, startPostgresServer } from './postgres-server.js';
+
+/**
+ * The SqlStore behaviour tests run against each implementation, so PGlite and PostgreSQL are held to the
+ * same expectations. One PostgreSQL server per test file (each file is its own process), started on first
+ * use and stopped when the file's tests end.
+ */
+
+let server: Promise<PostgresServer> | undefined;
+let databases = 0;
+
+/** This file's throwaway PostgreSQL server. */
+export function postgresServer(): Promise<PostgresServer> {
+  server ??= startPostgresServer();
+  return server;
+}
+
+/** A fresh database on this file's server, with the Store the way createPostgresStore builds it. */
+export async function openPostgresTestDb(logger: Logger = silentLogger()): Promise<TestDb> {
+  const pgServer = await postgresServer();
+  const url = await pgServer.createDatabase(`tickflow_test_${process.pid}_${++databases}`);
+  const client = new PgClient({
+    ...parsePostgresUrl(url),
+    logger,
+    poolSize: 4,
+    statementTimeoutMs: 30_000,
+    idleInTransactionTimeoutMs: 30_000,
+    connectionTimeoutMs: 5_000,
+  });
+  const store = new SqlStore({ kind: 'postgres', logger, connect: () => Promise.resolve(client) });
+  await store.start();
+  return testDbOver(url, store, client, () => Promise.resolve());
+}
+
+export const STORE_BACKENDS = [
+  { name: 'pglite', open: () => openTestDb() },
+  { name: 'postgres', open: () => openPostgresTestDb() },
+] as const;
+
+/** One database per backend per file, opened for the first suite that needs it and kept for the rest. */
+const opened = new Map<string, Promise<TestDb>>();
+
+// At the top level: after the file's last test, the databases close before their server stops.
+after(async () => {
+  for (const db of opened.values()) await (await db).dispose();
+  await (await server)?.dispose();
+});
+
+/**
+ * `describe`, once per store implementation. `body` gets that implementation's TestDb, filled in before
+ * the suite's tests run; suites of one file share it, as they would share one database.
+ */
+export function describeEachStore(name: string, body: (db: TestDb) => void): void {
+  for (const backend of STORE_BACKENDS) {
+    const db = {} as TestDb;
+    describe(`${name} (${backend.name})`, () => {
+      before(async () => {
+        let open = opened.get(backend.name);
+        if (open === undefined) {
+          open = backend.open();
+          opened.set(backend.name, open);
+        }
+        Object.assign(db, await open);
+      });
+      body(db);
+    });
+  }
+}
