@@ -8,6 +8,8 @@ import type { Log } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import { CachedStore } from '../store/cached-store.js';
 import { createPgliteStore } from '../store/pglite-store.js';
+import { createPostgresStore } from '../store/postgres-store.js';
+import { redactUrl } from '../store/postgres-url.js';
 import type { Store } from '../store/store.js';
 
 /** The pipeline's adapters, chosen by config. This is the only place they are wired. */
@@ -19,17 +21,30 @@ export interface Adapters {
   readonly describe: { readonly log: string; readonly store: string; readonly cache: string };
 }
 
-/** The embedded default: a durable log and PGlite in the data directory, and an in-process cache. */
+/**
+ * The embedded default (a durable log and PGlite in the data directory, an in-process cache), with each
+ * part replaced by its server where the config names one: DATABASE_URL for the store.
+ */
 export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
-  const dataDir = resolve(config.settings.dataDir);
+  const { settings } = config;
+  const dataDir = resolve(settings.dataDir);
   await mkdir(dataDir, { recursive: true });
   const logDir = join(dataDir, 'log');
-  const storeDir = join(dataDir, 'store');
+  const store = createStore(config, dataDir, logger.child({ component: 'store' }));
   return {
     log: new EmbeddedLog(logDir, logger.child({ component: 'log' })),
-    // This process is the store's only writer, so repeated history reads can be served from memory.
-    store: new CachedStore(createPgliteStore(storeDir, logger.child({ component: 'store' }))),
+    store: store.store,
     cache: new MemoryCache(),
-    describe: { log: `embedded (${logDir})`, store: `pglite (${storeDir})`, cache: 'memory' },
+    describe: { log: `embedded (${logDir})`, store: store.describe, cache: 'memory' },
   };
+}
+
+function createStore(config: Config, dataDir: string, logger: Logger): { store: Store; describe: string } {
+  const url = config.settings.databaseUrl;
+  if (url !== null) {
+    return { store: createPostgresStore({ url, logger }), describe: `postgres (${redactUrl(url)})` };
+  }
+  const storeDir = join(dataDir, 'store');
+  // This process is the store's only writer, so repeated history reads can be served from memory.
+  return { store: new CachedStore(createPgliteStore(storeDir, logger)), describe: `pglite (${storeDir})` };
 }
