@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# tickflow's processes for docker-compose.yml: one image, the command chooses the role
-# (start | ingest | process | serve | replay).
+# tickflow in a container: one image, the command chooses the role (start | ingest | process | serve |
+# replay). Without DATABASE_URL it keeps its embedded log and store in /app/data.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -134,17 +134,6 @@ export const orUnset =
   (raw: string): Parsed<T | null> =>
     raw.trim() === '' ? ok(null) : parse(raw);
 
-/** Kafka bootstrap servers: `host:port` entries, comma-separated. */
-export const brokersParser = (raw: string): Parsed<readonly string[]> => {
-  const brokers = raw.split(',').map((s) => s.trim());
-  for (const broker of brokers) {
-    const match = /^([^\s:]+|\[[0-9a-f:]+\]):(\d{1,5})$/i.exec(broker);
-    const port = Number(match?.[2]);
-    if (match === null || port < 1 || port > 65535) return `"${broker}" is not host:port`;
-  }
-  return ok(brokers);
-};
-
 const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** An address to listen on: an IPv4 or IPv6 address, or a host name (RFC 1123). */

@@ -7,7 +7,6 @@ import {
   enumParser,
   hostParser,
   intervalsParser,
-  brokersParser,
   numberParser,
   orNone,
   orUnset,
@@ -278,13 +277,6 @@ export const SCHEMA = {
     doc: 'event-time quiet period per (symbol, rule, interval) after an alert',
     parse: durationParser(0),
   }),
-  kafkaBrokers: field({
-    env: 'KAFKA_BROKERS',
-    flag: 'kafka-brokers',
-    default: '',
-    doc: 'Kafka bootstrap servers (host:port,...); empty: the embedded log in the data directory',
-    parse: orUnset(brokersParser),
-  }),
   pricesPartitions: field({
     env: 'TICKFLOW_PRICES_PARTITIONS',
     flag: 'prices-partitions',
@@ -305,13 +297,6 @@ export const SCHEMA = {
     default: '',
     doc: 'PostgreSQL store (postgres://user:password@host:port/db); empty: PGlite in the data directory',
     parse: orUnset(urlParser(['postgres:', 'postgresql:'])),
-  }),
-  redisUrl: field({
-    env: 'REDIS_URL',
-    flag: 'redis-url',
-    default: '',
-    doc: 'Redis cache (redis://host:port); empty: an in-process cache',
-    parse: orUnset(urlParser(['redis:', 'rediss:'])),
   }),
   logLevel: field({
     env: 'LOG_LEVEL',

@@ -87,3 +87,22 @@ test('HOST is checked with the rest of the config, before anything starts', () =
   assert.equal(violation('999.1.1.1'), 'HOST: "999.1.1.1" is not a valid IPv4 address');
   assert.equal(violation('[::1]'), 'HOST: "[::1]": write an IPv6 address without brackets');
 });
+
+test('DATABASE_URL unset means PGlite; set, it must be a postgres URL; partition counts are positive integers', () => {
+  assert.equal(loadConfig({ env: {}, flags: {} }).settings.databaseUrl, null);
+  const url = 'postgres://tf:secret@db.example:5432/tickflow';
+  assert.equal(loadConfig({ env: { DATABASE_URL: url }, flags: {} }).settings.databaseUrl, url);
+  assert.throws(
+    () =>
+      loadConfig({
+        env: { DATABASE_URL: 'mysql://db/tickflow', TICKFLOW_PRICES_PARTITIONS: '0' },
+        flags: {},
+      }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /DATABASE_URL: must be a postgres: or postgresql: URL/);
+      assert.match(err.message, /TICKFLOW_PRICES_PARTITIONS/);
+      return true;
+    },
+  );
+});
