@@ -1,3 +1,4 @@
+import { embeddedEnv } from './services.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +19,7 @@ export function runCli(
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...embeddedEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

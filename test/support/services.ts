@@ -170,3 +170,12 @@ export async function createTestDatabase(databaseUrl: string): Promise<TestDatab
     drop: () => psql(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
+
+/**
+ * The test runner's environment without the servers `services.sh run` exports, so a child process runs on
+ * the embedded parts unless its test hands it a server explicitly.
+ */
+export function embeddedEnv(): NodeJS.ProcessEnv {
+  const servers = new Set(['KAFKA_BROKERS', 'DATABASE_URL', 'REDIS_URL']);
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !servers.has(name)));
+}

@@ -1,3 +1,4 @@
+import { embeddedEnv } from './services.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { BIN } from './cli.js';
@@ -22,7 +23,7 @@ export async function startTickflow(
   timeoutMs = 30_000,
 ): Promise<TickflowProcess> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...embeddedEnv(), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };
