@@ -25,6 +25,8 @@ export interface KafkaLogOptions {
   readonly maxPollIntervalMs?: number;
   /** Requests other than a group join fail after this long (default 10 s). */
   readonly requestTimeoutMs?: number;
+  /** A send not acknowledged within this fails, retriable (default 30 s). */
+  readonly sendTimeoutMs?: number;
   /** `health()` fails after this long without an answer from the brokers (default 5 s). */
   readonly healthTimeoutMs?: number;
   /** Longest a close waits for the brokers before it drops the connections (default 10 s). */
@@ -42,6 +44,7 @@ const DEFAULTS = {
   heartbeatIntervalMs: 3_000,
   maxPollIntervalMs: 300_000,
   requestTimeoutMs: 10_000,
+  sendTimeoutMs: 30_000,
   healthTimeoutMs: 5_000,
   closeTimeoutMs: 10_000,
 } as const;

@@ -76,6 +76,32 @@ test('records keyed BTC all land in one partition, in order, and read back with 
   }
 });
 
+test('concurrent sends all reach the log', async () => {
+  await log.ensureTopic('concurrent', 3);
+  const fresh = kafkaLog(broker);
+  const batch = Array.from({ length: 100 }, (_, i) => ({ key: `S${i % 10}`, value: '{}' }));
+  try {
+    await Promise.all(Array.from({ length: 8 }, () => fresh.producer().send('concurrent', batch)));
+  } finally {
+    await fresh.close();
+  }
+  const client = admin(broker);
+  try {
+    const [end] = await client.listOffsets({
+      topics: [
+        {
+          name: 'concurrent',
+          partitions: [0, 1, 2].map((partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+        },
+      ],
+    });
+    const total = end?.partitions.reduce((sum, p) => sum + p.offset, 0n);
+    assert.equal(total, 800n);
+  } finally {
+    await client.close();
+  }
+});
+
 test('a value that is not UTF-8 becomes an unreadable placeholder, and reading goes on after it', async () => {
   await log.ensureTopic('binary', 1);
   const raw = new Producer({ clientId: 'raw', bootstrapBrokers: broker.brokers });
