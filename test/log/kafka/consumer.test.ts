@@ -1,38 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Log, StartPosition } from '../../../src/log/log.js';
-import { KafkaBroker } from './broker.js';
-import { admin, kafkaLog, pollUntil, Recorder } from './kafka-harness.js';
+import { test } from 'node:test';
+import type { StartPosition } from '../../../src/log/log.js';
+import { admin, pollUntil, Recorder, useKafka } from './kafka-harness.js';
 
-let broker: KafkaBroker;
-let log: Log;
+const kafka = useKafka();
 let topics = 0;
 
 /** A one-partition topic holding `count` records, offsets 0..count-1. */
 async function topicWith(count: number, partitions = 1): Promise<string> {
   const topic = `t${++topics}`;
-  await log.ensureTopic(topic, partitions);
+  await kafka.log.ensureTopic(topic, partitions);
   const records = Array.from({ length: count }, (_, i) => ({ key: `k${i % 7}`, value: `{"i":${i}}` }));
-  if (count > 0) await log.producer().send(topic, records);
+  if (count > 0) await kafka.log.producer().send(topic, records);
   return topic;
 }
 
 const startAt = (start: StartPosition) => (ps: readonly number[]) => new Map(ps.map((p) => [p, start]));
 
-before(async () => {
-  broker = await KafkaBroker.start();
-  log = kafkaLog(broker);
-  await log.start();
-});
-
-after(async () => {
-  await log.close();
-  await broker.destroy();
-});
-
 test('reads from the offset onAssigned returns', async () => {
   const topic = await topicWith(10);
-  const consumer = await log.consumer('g-offset', topic, new Recorder(startAt(4n)));
+  const consumer = await kafka.log.consumer('g-offset', topic, new Recorder(startAt(4n)));
   try {
     const records = await pollUntil(consumer, 6);
     assert.deepEqual(
@@ -47,14 +34,14 @@ test('reads from the offset onAssigned returns', async () => {
 
 test("reads from 'earliest', and a partition left out starts at the group's commit, else the oldest", async () => {
   const topic = await topicWith(10);
-  const earliest = await log.consumer('g-earliest', topic, new Recorder(startAt('earliest')));
+  const earliest = await kafka.log.consumer('g-earliest', topic, new Recorder(startAt('earliest')));
   try {
     assert.equal((await pollUntil(earliest, 10)).at(0)?.offset, 0n);
     await earliest.commit(new Map([[0, 7n]]));
   } finally {
     await earliest.close();
   }
-  const committed = await log.consumer('g-earliest', topic, new Recorder());
+  const committed = await kafka.log.consumer('g-earliest', topic, new Recorder());
   try {
     assert.deepEqual(
       (await pollUntil(committed, 3)).map((r) => r.offset),
@@ -63,7 +50,7 @@ test("reads from 'earliest', and a partition left out starts at the group's comm
   } finally {
     await committed.close();
   }
-  const fresh = await log.consumer('g-fresh', topic, new Recorder());
+  const fresh = await kafka.log.consumer('g-fresh', topic, new Recorder());
   try {
     assert.equal((await pollUntil(fresh, 10)).at(0)?.offset, 0n);
   } finally {
@@ -73,11 +60,11 @@ test("reads from 'earliest', and a partition left out starts at the group's comm
 
 test('an offset past the end starts at the end, and positions() says so', async () => {
   const topic = await topicWith(10);
-  const consumer = await log.consumer('g-past', topic, new Recorder(startAt(1_000n)));
+  const consumer = await kafka.log.consumer('g-past', topic, new Recorder(startAt(1_000n)));
   try {
     assert.deepEqual(await consumer.poll(100, 300), []);
     assert.equal(consumer.positions().get(0), 10n);
-    await log.producer().send(topic, [{ key: 'BTC', value: '{"after":true}' }]);
+    await kafka.log.producer().send(topic, [{ key: 'BTC', value: '{"after":true}' }]);
     const [record] = await pollUntil(consumer, 1);
     assert.equal(record?.offset, 10n);
     assert.equal(record.value, '{"after":true}');
@@ -88,13 +75,13 @@ test('an offset past the end starts at the end, and positions() says so', async 
 
 test('an offset before the oldest record kept starts at the oldest', async () => {
   const topic = await topicWith(10);
-  const client = admin(broker);
+  const client = admin(kafka.broker);
   try {
     await client.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 0, offset: 6n }] }] });
   } finally {
     await client.close();
   }
-  const consumer = await log.consumer('g-retention', topic, new Recorder(startAt(2n)));
+  const consumer = await kafka.log.consumer('g-retention', topic, new Recorder(startAt(2n)));
   try {
     assert.deepEqual(
       (await pollUntil(consumer, 4)).map((r) => r.offset),
@@ -107,7 +94,7 @@ test('an offset before the oldest record kept starts at the oldest', async () =>
 
 test('lag counts the records not yet consumed on the assigned partitions', async () => {
   const topic = await topicWith(30, 3);
-  const consumer = await log.consumer('g-lag', topic, new Recorder(startAt('earliest')));
+  const consumer = await kafka.log.consumer('g-lag', topic, new Recorder(startAt('earliest')));
   try {
     const read = await consumer.poll(5, 1_000);
     assert.ok(read.length > 0);
@@ -121,7 +108,7 @@ test('lag counts the records not yet consumed on the assigned partitions', async
 
 test('paused partitions return nothing, the member stays in the group, resume goes on where it stopped', async () => {
   const topic = await topicWith(60, 3);
-  const consumer = await log.consumer('g-pause', topic, new Recorder(startAt('earliest')));
+  const consumer = await kafka.log.consumer('g-pause', topic, new Recorder(startAt('earliest')));
   try {
     const before = consumer.membership();
     const first = await consumer.poll(5, 1_000);

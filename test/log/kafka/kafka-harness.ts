@@ -1,4 +1,5 @@
 /** Shared pieces of the Kafka adapter's tests: a log on the test broker, recording handlers, polling. */
+import { after, before } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import { createKafkaLog } from '../../../src/log/kafka/kafka-log.js';
 import type { KafkaLogOptions } from '../../../src/log/kafka/kafka-options.js';
@@ -11,9 +12,29 @@ import type {
   StartPosition,
 } from '../../../src/log/log.js';
 import { silentLogger } from '../../../src/logger.js';
-import type { KafkaBroker } from './broker.js';
+import { KafkaBroker } from './broker.js';
 
 let clients = 0;
+
+export interface KafkaFixture {
+  readonly broker: KafkaBroker;
+  readonly log: Log;
+}
+
+/** A broker and a started log on it for the tests of one file, stopped and deleted after them. */
+export function useKafka(options: Partial<KafkaLogOptions> = {}): KafkaFixture {
+  const fixture = {} as { broker: KafkaBroker; log: Log };
+  before(async () => {
+    fixture.broker = await KafkaBroker.start();
+    fixture.log = kafkaLog(fixture.broker, options);
+    await fixture.log.start();
+  });
+  after(async () => {
+    await fixture.log.close();
+    await fixture.broker.destroy();
+  });
+  return fixture;
+}
 
 export function kafkaLog(broker: KafkaBroker, options: Partial<KafkaLogOptions> = {}): Log {
   return createKafkaLog({

@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Log } from '../../../src/log/log.js';
-import { KafkaBroker } from './broker.js';
-import { eventually, kafkaLog, pollLoop, Recorder } from './kafka-harness.js';
+import { test } from 'node:test';
+import { eventually, kafkaLog, pollLoop, Recorder, useKafka } from './kafka-harness.js';
 
-let broker: KafkaBroker;
-let log: Log;
-
-before(async () => {
-  broker = await KafkaBroker.start();
-  log = kafkaLog(broker);
-  await log.start();
-  await log.ensureTopic('prices', 3);
-});
-
-after(async () => {
-  await log.close();
-  await broker.destroy();
-});
+const kafka = useKafka();
 
 test('a joining member gets partitions only after their owner revoked them; they come back when it leaves', async () => {
+  await kafka.log.ensureTopic('prices', 3);
   const a = new Recorder();
-  const consumerA = await log.consumer('g-rebalance', 'prices', a);
+  const consumerA = await kafka.log.consumer('g-rebalance', 'prices', a);
   assert.deepEqual(consumerA.assignment(), [0, 1, 2]);
   const first = consumerA.membership()!;
   const loopA = pollLoop(consumerA);
   const b = new Recorder();
-  const consumerB = await log.consumer('g-rebalance', 'prices', b);
+  const consumerB = await kafka.log.consumer('g-rebalance', 'prices', b);
   const loopB = pollLoop(consumerB);
   try {
     await eventually(() => consumerB.assignment().length === 1, 20_000, 'B to get a partition');
@@ -55,12 +41,13 @@ test('a joining member gets partitions only after their owner revoked them; they
 });
 
 test('a member that stops polling loses its partitions (onLost, not onRevoked) and the others take them', async () => {
-  const impatient = kafkaLog(broker, { maxPollIntervalMs: 3_000 });
+  await kafka.log.ensureTopic('prices', 3);
+  const impatient = kafkaLog(kafka.broker, { maxPollIntervalMs: 3_000 });
   const a = new Recorder();
   const consumerA = await impatient.consumer('g-lost', 'prices', a);
   const b = new Recorder();
   const loopA = pollLoop(consumerA);
-  const consumerB = await log.consumer('g-lost', 'prices', b);
+  const consumerB = await kafka.log.consumer('g-lost', 'prices', b);
   const loopB = pollLoop(consumerB);
   try {
     await eventually(

@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Producer } from '@platformatic/kafka';
 import { partitionForKey } from '../../../src/log/partitioner.js';
-import type { Log, LogRecord } from '../../../src/log/log.js';
-import { KafkaBroker } from './broker.js';
-import { admin, kafkaLog, pollUntil, Recorder } from './kafka-harness.js';
+import type { LogRecord } from '../../../src/log/log.js';
+import { admin, kafkaLog, pollUntil, Recorder, useKafka } from './kafka-harness.js';
 
-let broker: KafkaBroker;
-let log: Log;
-
-before(async () => {
-  broker = await KafkaBroker.start();
-  log = kafkaLog(broker);
-  await log.start();
-});
-
-after(async () => {
-  await log.close();
-  await broker.destroy();
-});
+const kafka = useKafka();
 
 test('ensureTopic creates the topics tickflow uses with their partition counts, and is idempotent', async () => {
   const topics = { 'crypto-prices': 3, 'crypto-alerts': 1, 'crypto-prices-dlq': 1, 'crypto-prices-late': 1 };
   for (let round = 0; round < 2; round++) {
-    for (const [topic, partitions] of Object.entries(topics)) await log.ensureTopic(topic, partitions);
+    for (const [topic, partitions] of Object.entries(topics)) await kafka.log.ensureTopic(topic, partitions);
   }
-  const client = admin(broker);
+  const client = admin(kafka.broker);
   try {
     const metadata = await client.metadata({ topics: Object.keys(topics), forceUpdate: true });
     for (const [topic, partitions] of Object.entries(topics)) {
@@ -37,9 +24,9 @@ test('ensureTopic creates the topics tickflow uses with their partition counts, 
 });
 
 test('a topic with fewer partitions than asked is left as it is', async () => {
-  await log.ensureTopic('few', 1);
-  await log.ensureTopic('few', 3);
-  const client = admin(broker);
+  await kafka.log.ensureTopic('few', 1);
+  await kafka.log.ensureTopic('few', 3);
+  const client = admin(kafka.broker);
   try {
     const metadata = await client.metadata({ topics: ['few'], forceUpdate: true });
     assert.equal(metadata.topics.get('few')?.partitionsCount, 1);
@@ -49,15 +36,15 @@ test('a topic with fewer partitions than asked is left as it is', async () => {
 });
 
 test('records keyed BTC all land in one partition, in order, and read back with their key', async () => {
-  await log.ensureTopic('keyed', 3);
+  await kafka.log.ensureTopic('keyed', 3);
   const values = Array.from({ length: 50 }, (_, i) => JSON.stringify({ symbol: 'BTC', seq: i }));
   for (let i = 0; i < values.length; i += 10) {
-    await log.producer().send(
+    await kafka.log.producer().send(
       'keyed',
       values.slice(i, i + 10).map((value) => ({ key: 'BTC', value })),
     );
   }
-  const consumer = await log.consumer('keyed-reader', 'keyed', new Recorder());
+  const consumer = await kafka.log.consumer('keyed-reader', 'keyed', new Recorder());
   try {
     const records = await pollUntil(consumer, values.length);
     assert.deepEqual(new Set(records.map((r) => r.partition)), new Set([partitionForKey('BTC', 3)]));
@@ -77,15 +64,15 @@ test('records keyed BTC all land in one partition, in order, and read back with 
 });
 
 test('concurrent sends all reach the log', async () => {
-  await log.ensureTopic('concurrent', 3);
-  const fresh = kafkaLog(broker);
+  await kafka.log.ensureTopic('concurrent', 3);
+  const fresh = kafkaLog(kafka.broker);
   const batch = Array.from({ length: 100 }, (_, i) => ({ key: `S${i % 10}`, value: '{}' }));
   try {
     await Promise.all(Array.from({ length: 8 }, () => fresh.producer().send('concurrent', batch)));
   } finally {
     await fresh.close();
   }
-  const client = admin(broker);
+  const client = admin(kafka.broker);
   try {
     const [end] = await client.listOffsets({
       topics: [
@@ -103,8 +90,8 @@ test('concurrent sends all reach the log', async () => {
 });
 
 test('a value that is not UTF-8 becomes an unreadable placeholder, and reading goes on after it', async () => {
-  await log.ensureTopic('binary', 1);
-  const raw = new Producer({ clientId: 'raw', bootstrapBrokers: broker.brokers });
+  await kafka.log.ensureTopic('binary', 1);
+  const raw = new Producer({ clientId: 'raw', bootstrapBrokers: kafka.broker.brokers });
   try {
     await raw.send({
       messages: [
@@ -116,7 +103,7 @@ test('a value that is not UTF-8 becomes an unreadable placeholder, and reading g
   } finally {
     await raw.close();
   }
-  const consumer = await log.consumer('binary-reader', 'binary', new Recorder());
+  const consumer = await kafka.log.consumer('binary-reader', 'binary', new Recorder());
   try {
     const records = await pollUntil(consumer, 3);
     assert.equal(records.length, 3);
