@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Cache } from '../cache/cache.js';
 import { MemoryCache } from '../cache/memory-cache.js';
 import type { Config } from '../config/load-config.js';
 import { EmbeddedLog } from '../log/embedded-log.js';
+import { createKafkaLog } from '../log/kafka/kafka-log.js';
 import type { Log } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import { CachedStore } from '../store/cached-store.js';
@@ -23,19 +25,42 @@ export interface Adapters {
 
 /**
  * The embedded default (a durable log and PGlite in the data directory, an in-process cache), with each
- * part replaced by its server where the config names one: DATABASE_URL for the store.
+ * part replaced by its server where the config names one: KAFKA_BROKERS for the log, DATABASE_URL for
+ * the store.
  */
 export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
   const { settings } = config;
   const dataDir = resolve(settings.dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const logDir = join(dataDir, 'log');
+  if (settings.kafkaBrokers === null || settings.databaseUrl === null) {
+    await mkdir(dataDir, { recursive: true });
+  }
+  const log = createLog(config, dataDir, logger.child({ component: 'log' }));
   const store = createStore(config, dataDir, logger.child({ component: 'store' }));
   return {
-    log: new EmbeddedLog(logDir, logger.child({ component: 'log' })),
+    log: log.log,
     store: store.store,
     cache: new MemoryCache(),
-    describe: { log: `embedded (${logDir})`, store: store.describe, cache: 'memory' },
+    describe: { log: log.describe, store: store.describe, cache: 'memory' },
+  };
+}
+
+function createLog(config: Config, dataDir: string, logger: Logger): { log: Log; describe: string } {
+  const { kafkaBrokers: brokers, sessionTimeout } = config.settings;
+  if (brokers !== null) {
+    const heartbeatIntervalMs = Math.min(3_000, Math.floor(sessionTimeout / 3));
+    const log = createKafkaLog({
+      brokers,
+      clientId: `tickflow-${hostname()}-${process.pid}`,
+      logger,
+      sessionTimeoutMs: sessionTimeout,
+      heartbeatIntervalMs,
+    });
+    return { log, describe: `kafka (${brokers.join(',')})` };
+  }
+  const logDir = join(dataDir, 'log');
+  return {
+    log: new EmbeddedLog(logDir, logger, { sessionTimeoutMs: sessionTimeout }),
+    describe: `embedded (${logDir})`,
   };
 }
 

@@ -128,6 +128,17 @@ export const urlParser =
 
 export const stringParser = (raw: string): Parsed<string> => ok(raw.trim());
 
+/** Kafka bootstrap servers: `host:port` entries, comma-separated. */
+export const brokersParser = (raw: string): Parsed<readonly string[]> => {
+  const brokers = raw.split(',').map((s) => s.trim());
+  for (const broker of brokers) {
+    const match = /^([^\s:]+|\[[0-9a-f:]+\]):(\d{1,5})$/i.exec(broker);
+    const port = Number(match?.[2]);
+    if (match === null || port < 1 || port > 65535) return `"${broker}" is not host:port`;
+  }
+  return ok(brokers);
+};
+
 /** A setting left empty is null (not set); anything else must parse. */
 export const orUnset =
   <T>(parse: (raw: string) => Parsed<T>) =>

@@ -7,6 +7,7 @@ import {
   enumParser,
   hostParser,
   intervalsParser,
+  brokersParser,
   numberParser,
   orNone,
   orUnset,
@@ -276,6 +277,20 @@ export const SCHEMA = {
     default: '5m',
     doc: 'event-time quiet period per (symbol, rule, interval) after an alert',
     parse: durationParser(0),
+  }),
+  kafkaBrokers: field({
+    env: 'KAFKA_BROKERS',
+    flag: 'kafka-brokers',
+    default: '',
+    doc: 'Kafka bootstrap servers (host:port,...); empty: the embedded log in the data directory',
+    parse: orUnset(brokersParser),
+  }),
+  sessionTimeout: field({
+    env: 'TICKFLOW_SESSION_TIMEOUT',
+    flag: 'session-timeout',
+    default: '45s',
+    doc: 'a processor silent for this long leaves the consumer group and its partitions move to the others',
+    parse: durationParser(1000),
   }),
   pricesPartitions: field({
     env: 'TICKFLOW_PRICES_PARTITIONS',

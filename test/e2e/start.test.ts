@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { type FakeCoinGecko, type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { type CandleRow, E2E_FUTURE_HORIZON, getJson, replayClosed, snapshotLines } from './support.js';
+import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, getJson } from './support.js';
 
 /** 40 answers with repeats, 429s and 500s mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -95,28 +95,7 @@ describe('tickflow start, end to end against a fake CoinGecko', () => {
         () => fake.served.filter((s) => !s.repeated).length >= FRESH,
         60_000,
       );
-      const ticks = snapshotLines(fake.served);
-      for (const [symbol, interval] of [
-        ['BTC', '1m'],
-        ['ETH', '1m'],
-        ['BTC', '5m'],
-      ] as const) {
-        const expected = await replayClosed(dir, ticks, symbol, interval);
-        assert.ok(
-          expected.length >= (interval === '1m' ? 5 : 1),
-          `enough closed ${interval} candles to compare`,
-        );
-        const live = await waitFor(`${symbol} ${interval} history to catch up`, async () => {
-          const r = await getJson(`${app.url}/api/v1/historical/${symbol}?interval=${interval}&limit=5000`);
-          const candles = (r.body as { candles: CandleRow[] }).candles;
-          return candles.length >= expected.length ? candles : undefined;
-        });
-        assert.deepEqual(
-          live,
-          expected,
-          `${symbol} ${interval}: none lost, none duplicated, repeats counted once`,
-        );
-      }
+      await assertHistoryIsReplay(dir, fake.served, [app.url]);
       assert.ok(
         fake.served.some((s) => s.repeated),
         'the fake did repeat snapshots',

@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../fixtures/fake-coingecko.js';
 import { runCli } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * The fake CoinGecko moves `last_updated_at` 10 s per snapshot while it is polled every 100-200 ms, so its
@@ -61,4 +63,39 @@ export async function replayClosed(
 export async function getJson(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+/** The series the end-to-end tests compare: two symbols at 1m, and one at 5m. */
+const COMPARED = [
+  ['BTC', '1m'],
+  ['ETH', '1m'],
+  ['BTC', '5m'],
+] as const;
+
+/**
+ * Checks that history read through each API equals what `tickflow replay` computes from exactly the
+ * snapshots the fake served: none lost, none doubled, repeats counted once.
+ */
+export async function assertHistoryIsReplay(
+  dir: string,
+  served: readonly Snapshot[],
+  apiUrls: readonly string[],
+): Promise<void> {
+  const ticks = snapshotLines(served);
+  for (const [symbol, interval] of COMPARED) {
+    const expected = await replayClosed(dir, ticks, symbol, interval);
+    assert.ok(expected.length >= (interval === '1m' ? 5 : 1), `enough closed ${interval} candles to compare`);
+    for (const api of apiUrls) {
+      const live = await waitFor(
+        `${symbol} ${interval} history through ${api}`,
+        async () => {
+          const r = await getJson(`${api}/api/v1/historical/${symbol}?interval=${interval}&limit=5000`);
+          const candles = (r.body as { candles: CandleRow[] }).candles;
+          return candles.length >= expected.length ? candles : undefined;
+        },
+        60_000,
+      );
+      assert.deepEqual(live, expected, `${symbol} ${interval} through ${api}: none lost, none doubled`);
+    }
+  }
 }

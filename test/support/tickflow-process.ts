@@ -6,7 +6,7 @@ import { waitFor } from './wait.js';
 
 export interface TickflowProcess {
   readonly child: ChildProcess;
-  /** The API base URL from the start-up line. */
+  /** The API base URL from the start-up line ('' for a command without the API). */
   readonly url: string;
   readonly output: { stdout: string; stderr: string };
   /** Sends a signal and resolves with the exit code. */
@@ -38,7 +38,8 @@ export async function startTickflow(
     'the start-up line',
     () => {
       if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${output.stderr}`);
-      return /(?:dashboard|API) at (http:\/\/\S+)/.exec(output.stdout)?.[1];
+      if (!output.stdout.includes('\n')) return undefined;
+      return /(?:dashboard|API) at (http:\/\/\S+)/.exec(output.stdout)?.[1] ?? '';
     },
     timeoutMs,
   );

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { createTestDatabase, requireServices, startKafka } from '../support/services.js';
+import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
+import { waitFor } from '../support/wait.js';
+import { assertHistoryIsReplay, E2E_FUTURE_HORIZON } from './support.js';
+
+/** 60 answers with repeats and errors mixed in, then the source is down for good. */
+const SCRIPT: Outcome[] = [
+  ...Array.from({ length: 60 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : i % 11 === 5 ? '500' : 'ok')),
+  ...Array<Outcome>(10_000).fill('500'),
+];
+const FRESH = SCRIPT.slice(0, 60).filter((o) => o === 'ok').length;
+const ASSIGNED = 'processor: partitions assigned';
+
+/** The partitions of each assignment a processor logged, in order. */
+function assignments(p: TickflowProcess): number[][] {
+  return p.output.stderr
+    .split('\n')
+    .filter((line) => line.includes(ASSIGNED))
+    .map((line) => (JSON.parse(line) as { partitions: number[] }).partitions);
+}
+
+test(
+  'split layout: 1 ingest, 2 process and 2 serve on Kafka and PostgreSQL; a processor killed mid-stream loses nothing',
+  { timeout: 240_000 },
+  async (t) => {
+    const urls = requireServices(t, ['kafka', 'postgres']);
+    if (!urls) return;
+    // A broker of its own: the topic names are fixed, and this test must see only the ticks it served.
+    const kafka = await startKafka();
+    const dir = await mkdtemp(join(tmpdir(), 'tickflow-split-'));
+    const db = await createTestDatabase(urls.postgres);
+    const fake = await startFakeCoinGecko({
+      script: SCRIPT,
+      stepSeconds: 10,
+      retryAfter: '1',
+      prices: { bitcoin: 43_000, ethereum: 2_300 },
+    });
+    const env = {
+      KAFKA_BROKERS: kafka.url,
+      DATABASE_URL: db.url,
+      TICKFLOW_DATA_DIR: join(dir, 'data'),
+      COINGECKO_BASE_URL: fake.url,
+      TICKFLOW_POLL_INTERVAL: '300ms',
+      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
+      TICKFLOW_COMMIT_INTERVAL: '200ms',
+      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+      TICKFLOW_SESSION_TIMEOUT: '6s',
+      LOG_LEVEL: 'info',
+    };
+    const running: TickflowProcess[] = [];
+    const start = async (args: string[]): Promise<TickflowProcess> => {
+      const p = await startTickflow(args, { ...env, PORT: '0' }, 60_000);
+      running.push(p);
+      return p;
+    };
+    try {
+      const processA = await start(['process']);
+      const processB = await start(['process']);
+      const serveX = await start(['serve']);
+      const serveY = await start(['serve']);
+      await waitFor(
+        'the two processors to share the partitions',
+        () => assignments(processB).length > 0 && processA.output.stderr.includes('partitions revoked'),
+        60_000,
+      );
+      const ingest = await start(['ingest']);
+      await waitFor(
+        'a third of the snapshots',
+        () => fake.served.filter((s) => !s.repeated).length >= FRESH / 3,
+        60_000,
+      );
+
+      await processA.stop('SIGKILL'); // mid-stream, with uncommitted work and a checkpoint behind
+      const owned = assignments(processB).flat().length;
+      await waitFor(
+        'the survivor to take every partition',
+        () => assignments(processB).flat().length > owned,
+        60_000,
+      );
+      const restarted = await start(['process']);
+      await waitFor('some partitions to move back', () => assignments(restarted).length > 0, 60_000);
+
+      await waitFor(
+        'every scripted snapshot',
+        () => fake.served.filter((s) => !s.repeated).length >= FRESH,
+        120_000,
+      );
+      await assertHistoryIsReplay(dir, fake.served, [serveX.url, serveY.url]);
+      for (const p of [ingest, restarted, processB, serveX, serveY]) {
+        assert.equal(await p.stop('SIGTERM'), 0, p.output.stderr.slice(-2_000));
+      }
+    } finally {
+      await Promise.all(running.map((p) => p.stop('SIGKILL')));
+      await fake.close();
+      await Promise.all([db.drop(), kafka.close()]);
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
