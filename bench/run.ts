@@ -12,6 +12,8 @@ const BENCHES = [
   'store-commit.ts',
   'api-rest.ts',
   'api-ws.ts',
+  'kafka-log.ts',
+  'pipeline-kafka.ts',
 ];
 const only = process.argv.slice(2);
 
