@@ -34,6 +34,11 @@ export interface Cache {
   publish(update: Update): Promise<void>;
   /** Subscribes to `crypto:updates`; returns the unsubscribe function. */
   subscribe(handler: (update: Update) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` each time the cache is reachable again after it was lost (a restarted Redis holds
+   * none of the keys it had); returns the function that removes it. The in-process cache is never lost.
+   */
+  onRestored(listener: () => void): () => void;
   /** Throws a retriable TickflowError when the cache cannot be reached. */
   health(): Promise<void>;
   close(): Promise<void>;

@@ -102,6 +102,11 @@ export class MemoryCache implements Cache {
     });
   }
 
+  /** The in-process cache is never lost, so it never calls `listener`. */
+  onRestored(_listener: () => void): () => void {
+    return () => undefined;
+  }
+
   health(): Promise<void> {
     return this.#open(() => undefined);
   }
