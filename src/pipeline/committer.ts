@@ -57,8 +57,8 @@ export class Committer {
       this.deps.problems.resolved('TF_COMMIT_FAILED', 'commits succeed again; consumption resumes');
     }
     task.committed(pending.batch, now);
-    void this.deps.publisher.candles(pending.batch.candles);
-    void this.deps.publisher.alerts(pending.batch.alerts);
+    this.deps.publisher.candles(pending.batch.candles);
+    this.deps.publisher.alerts(pending.batch.alerts);
     return 'committed';
   }
 

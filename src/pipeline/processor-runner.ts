@@ -65,7 +65,10 @@ export class ProcessorRunner {
     const { config, clock, logger, store, log } = deps;
     this.problems = new ProblemCounter(logger, 'processor');
     this.health = new ProcessorHealth(clock, config.settings.commitInterval);
-    this.publisher = new LivePublisher(deps.cache, config.settings.latestTtl, this.problems);
+    this.publisher = new LivePublisher(deps.cache, {
+      ttlMs: config.settings.latestTtl,
+      problems: this.problems,
+    });
     const { problems, health, publisher } = this;
     this.committer = new Committer({ store, producer: log.producer(), publisher, problems, health, clock });
     this.handover = new PartitionHandover(
@@ -86,6 +89,7 @@ export class ProcessorRunner {
   async start(): Promise<void> {
     const consumer = await this.deps.log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, this.handover);
     this.consumer = consumer;
+    this.publisher.start();
     this.settleStarts(consumer);
     // Where a partition starts has moved (a reset, or records lost from the log): checkpoint it before
     // anything else, so a restart never goes back to an offset the log now gives to new records.
@@ -93,11 +97,18 @@ export class ProcessorRunner {
     this.loop = this.run(consumer);
   }
 
-  /** Stops consuming; closing the consumer revokes every partition, which commits and checkpoints it. */
+  /**
+   * Stops consuming; closing the consumer revokes every partition, which commits and checkpoints it. Then
+   * what is left for the cache is sent, for a bounded time.
+   */
   async close(): Promise<void> {
     this.stopping.abort();
     await this.loop;
-    await this.consumer?.close();
+    try {
+      await this.consumer?.close();
+    } finally {
+      await this.publisher.close();
+    }
   }
 
   /** Records not yet processed. */
@@ -237,8 +248,8 @@ export class ProcessorRunner {
       task.handle(list, batch);
     }
     for (const [symbol, partition] of batch.partitionOf) this.notePartition(symbol, partition);
-    void this.publisher.ticks(batch.newest.values());
-    for (const { symbol, stale } of batch.signals) void this.publisher.signal(symbol, stale);
+    this.publisher.ticks(batch.newest.values());
+    for (const { symbol, stale } of batch.signals) this.publisher.signal(symbol, stale);
   }
 
   /** Reports, once per move, a symbol that arrives on a partition other than the one it came on before. */
@@ -268,6 +279,6 @@ export class ProcessorRunner {
     }
     if (open.length === 0) return;
     this.lastOpenPublishAt = now;
-    void this.publisher.candles(open);
+    this.publisher.candles(open);
   }
 }

@@ -68,10 +68,9 @@ test(
     runner = live;
     await live.start();
     await waitFor('the first half to be processed', async () => (await live.lag()) === 0);
-    assert.equal(
-      (await cache.getLatest('BTC'))?.price,
-      159,
-      'the newest BTC tick by event time, not the late one',
+    await waitFor(
+      'the newest BTC tick by event time, not the late one, as the latest price',
+      async () => (await cache.getLatest('BTC'))?.price === 159,
     );
 
     await cache.close(); // the cache goes away; history must still be written
