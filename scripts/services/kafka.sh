@@ -67,11 +67,15 @@ log.dirs=$dir/data
 num.partitions=1
 auto.create.topics.enable=false
 offsets.topic.replication.factor=1
+# One partition for the offsets topic: the default 50 take seconds to create on a small machine.
+offsets.topic.num.partitions=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# Tests expel members quickly; the default minimum session timeout is 6 s.
+group.min.session.timeout.ms=1000
 EOF
   "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$(kafka_cluster_id)" -c "$dir/server.properties" \
     >"$dir/format.log" 2>&1 || die "formatting the Kafka storage failed (see $dir/format.log)"

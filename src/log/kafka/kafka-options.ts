@@ -73,5 +73,9 @@ export function resolveKafkaOptions(options: KafkaLogOptions): ResolvedKafkaOpti
   if (resolved.heartbeatIntervalMs >= resolved.sessionTimeoutMs) {
     throw invalid('heartbeatIntervalMs must be below sessionTimeoutMs');
   }
+  // A member learns of a rebalance from its heartbeat, and must rejoin within maxPollIntervalMs.
+  if (resolved.heartbeatIntervalMs >= resolved.maxPollIntervalMs) {
+    throw invalid('heartbeatIntervalMs must be below maxPollIntervalMs');
+  }
   return resolved;
 }
