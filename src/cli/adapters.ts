@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Cache } from '../cache/cache.js';
 import { MemoryCache } from '../cache/memory-cache.js';
 import type { Config } from '../config/load-config.js';
+import { redactUrl } from '../lib/redact-url.js';
 import { EmbeddedLog } from '../log/embedded-log.js';
 import { createKafkaLog } from '../log/kafka/kafka-log.js';
 import type { Log } from '../log/log.js';
@@ -11,7 +12,6 @@ import type { Logger } from '../logger.js';
 import { CachedStore } from '../store/cached-store.js';
 import { createPgliteStore } from '../store/pglite-store.js';
 import { createPostgresStore } from '../store/postgres-store.js';
-import { redactUrl } from '../store/postgres-url.js';
 import type { Store } from '../store/store.js';
 
 /** The pipeline's adapters, chosen by config. This is the only place they are wired. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { redactUrl } from '../lib/redact-url.js';
 
 /** A validated PostgreSQL URL: the string for the driver, and a description that is safe to log. */
 export interface PostgresTarget {
@@ -8,18 +9,6 @@ export interface PostgresTarget {
 }
 
 const PROTOCOLS = new Set(['postgres:', 'postgresql:']);
-
-/** The URL with its password, if any, replaced, so it can be quoted in an error. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.href;
-  } catch {
-    // Not a URL: the part between "//user:" and "@" may still be a password.
-    return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
-  }
-}
 
 function problemOf(parsed: URL): string | undefined {
   if (!PROTOCOLS.has(parsed.protocol)) {
