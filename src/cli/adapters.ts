@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Cache } from '../cache/cache.js';
 import { MemoryCache } from '../cache/memory-cache.js';
+import { createRedisCache } from '../cache/redis-cache.js';
 import type { Config } from '../config/load-config.js';
 import { redactUrl } from '../lib/redact-url.js';
 import { EmbeddedLog } from '../log/embedded-log.js';
@@ -26,7 +27,7 @@ export interface Adapters {
 /**
  * The embedded default (a durable log and PGlite in the data directory, an in-process cache), with each
  * part replaced by its server where the config names one: KAFKA_BROKERS for the log, DATABASE_URL for
- * the store.
+ * the store, REDIS_URL for the cache.
  */
 export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
   const { settings } = config;
@@ -36,12 +37,20 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   }
   const log = createLog(config, dataDir, logger.child({ component: 'log' }));
   const store = createStore(config, dataDir, logger.child({ component: 'store' }));
+  const cache = createCache(config, logger.child({ component: 'cache' }));
   return {
     log: log.log,
     store: store.store,
-    cache: new MemoryCache(),
-    describe: { log: log.describe, store: store.describe, cache: 'memory' },
+    cache: cache.cache,
+    describe: { log: log.describe, store: store.describe, cache: cache.describe },
   };
+}
+
+function createCache(config: Config, logger: Logger): { cache: Cache; describe: string } {
+  const url = config.settings.redisUrl;
+  if (url === null) return { cache: new MemoryCache({ logger }), describe: 'memory' };
+  const cache = createRedisCache({ url, logger });
+  return { cache, describe: `redis (${cache.server})` };
 }
 
 function createLog(config: Config, dataDir: string, logger: Logger): { log: Log; describe: string } {

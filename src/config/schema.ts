@@ -313,6 +313,13 @@ export const SCHEMA = {
     doc: 'PostgreSQL store (postgres://user:password@host:port/db); empty: PGlite in the data directory',
     parse: orUnset(urlParser(['postgres:', 'postgresql:'])),
   }),
+  redisUrl: field({
+    env: 'REDIS_URL',
+    flag: 'redis-url',
+    default: '',
+    doc: 'Redis cache and live updates (redis://[:password@]host:port[/db]); empty: in-process',
+    parse: orUnset(urlParser(['redis:', 'rediss:'])),
+  }),
   logLevel: field({
     env: 'LOG_LEVEL',
     flag: 'log-level',

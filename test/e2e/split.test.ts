@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
-import { createTestDatabase, requireServices, startKafka } from '../support/services.js';
+import { createTestDatabase, requireServices, startKafka, startRedis } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
 import { assertHistoryIsReplay, E2E_FUTURE_HORIZON } from './support.js';
@@ -17,6 +19,23 @@ const SCRIPT: Outcome[] = [
 const FRESH = SCRIPT.slice(0, 60).filter((o) => o === 'ok').length;
 const ASSIGNED = 'processor: partitions assigned';
 
+/** A WebSocket client of `/ws/prices/{symbol}` on an API instance, and what it has received. */
+async function watch(
+  apiUrl: string,
+  symbol: string,
+): Promise<{ messages: Record<string, unknown>[]; close: () => void }> {
+  const ws = new WebSocket(`${apiUrl.replace('http', 'ws')}/ws/prices/${symbol}`);
+  const messages: Record<string, unknown>[] = [];
+  ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    messages,
+    close: () => {
+      ws.close();
+    },
+  };
+}
+
 /** The partitions of each assignment a processor logged, in order. */
 function assignments(p: TickflowProcess): number[][] {
   return p.output.stderr
@@ -26,13 +45,14 @@ function assignments(p: TickflowProcess): number[][] {
 }
 
 test(
-  'split layout: 1 ingest, 2 process and 2 serve on Kafka and PostgreSQL; a processor killed mid-stream loses nothing',
+  'split layout: 1 ingest, 2 process and 2 serve on Kafka, PostgreSQL and Redis; a processor killed mid-stream loses nothing',
   { timeout: 240_000 },
   async (t) => {
     const urls = requireServices(t, ['kafka', 'postgres']);
     if (!urls) return;
     // A broker of its own: the topic names are fixed, and this test must see only the ticks it served.
     const kafka = await startKafka();
+    const redis = await startRedis();
     const dir = await mkdtemp(join(tmpdir(), 'tickflow-split-'));
     const db = await createTestDatabase(urls.postgres);
     const fake = await startFakeCoinGecko({
@@ -44,6 +64,7 @@ test(
     const env = {
       KAFKA_BROKERS: kafka.url,
       DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
       TICKFLOW_DATA_DIR: join(dir, 'data'),
       COINGECKO_BASE_URL: fake.url,
       TICKFLOW_POLL_INTERVAL: '300ms',
@@ -69,6 +90,8 @@ test(
         () => assignments(processB).length > 0 && processA.output.stderr.includes('partitions revoked'),
         60_000,
       );
+      // Neither API instance processes anything: what their clients get came through Redis.
+      const clients = await Promise.all([serveX, serveY].map((p) => watch(p.url, 'BTC')));
       const ingest = await start(['ingest']);
       await waitFor(
         'a third of the snapshots',
@@ -92,13 +115,31 @@ test(
         120_000,
       );
       await assertHistoryIsReplay(dir, fake.served, [serveX.url, serveY.url]);
+      for (const client of clients) {
+        await waitFor('a BTC tick and candle on each API instance’s WebSocket', () =>
+          ['tick', 'candle'].every((type) => client.messages.some((m) => m['type'] === type)),
+        );
+        assert.ok(client.messages.every((m) => m['symbol'] === 'BTC'));
+        client.close();
+      }
+      const raw = new Redis(redis.url);
+      try {
+        const latest = JSON.parse((await raw.get('crypto:BTC:latest')) ?? 'null') as {
+          symbol?: string;
+        } | null;
+        assert.equal(latest?.symbol, 'BTC', 'crypto:BTC:latest holds the latest price as JSON');
+        const ttl = await raw.pttl('crypto:BTC:latest');
+        assert.ok(ttl > 0 && ttl <= 45_000, `crypto:BTC:latest expires within 45 s (PTTL ${ttl} ms)`);
+      } finally {
+        raw.disconnect();
+      }
       for (const p of [ingest, restarted, processB, serveX, serveY]) {
         assert.equal(await p.stop('SIGTERM'), 0, p.output.stderr.slice(-2_000));
       }
     } finally {
       await Promise.all(running.map((p) => p.stop('SIGKILL')));
       await fake.close();
-      await Promise.all([db.drop(), kafka.close()]);
+      await Promise.all([db.drop(), kafka.close(), redis.close()]);
       await rm(dir, { recursive: true, force: true });
     }
   },
