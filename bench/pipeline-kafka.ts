@@ -1,9 +1,10 @@
 /**
- * End to end through real servers: ticks appended to Kafka's crypto-prices as fast as the producer goes,
- * consumed by 1 and then 2 `tickflow process` processes (the real binary), to closed candles in
- * PostgreSQL. Reports ticks/s from the first append to the last closed candle committed, the producer's
- * own rate, and how far the processors were behind when the last append was acknowledged. Each round gets
- * a throwaway Kafka and PostgreSQL from scripts/services.sh; without Java/Maven or PostgreSQL it says so.
+ * End to end through real servers: ticks appended to Kafka's crypto-prices as fast as the producers go
+ * (two by default, each with its own symbols, as two `ingest` processes would), consumed by 1 and then 2
+ * `tickflow process` processes (the real binary), to closed candles in PostgreSQL. Reports ticks/s from
+ * the first append to the last closed candle committed, the producers' own rate, and how far the
+ * processors were behind when the last append was acknowledged. Each round gets a throwaway Kafka and
+ * PostgreSQL from scripts/services.sh; without Java/Maven or PostgreSQL it says so.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +21,8 @@ const TICKS = Number(process.env.PIPELINE_BENCH_TICKS ?? 1_000_000);
 const SYMBOLS = Array.from({ length: 10 }, (_, i) => `S${i}`);
 const STEP_MS = 10; // per symbol: 100,000 ticks span 1,000 s of event time, so windows of every size close
 const BATCH = 5_000;
+/** Producers appending at once, each with its own symbols (as separate `ingest` processes would). */
+const PRODUCERS = Number(process.env.PIPELINE_BENCH_PRODUCERS ?? 2);
 const BOUND_MS = 10_000;
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
@@ -34,21 +37,24 @@ function expectedCandles(perSymbol: number): number {
   return count * SYMBOLS.length;
 }
 
-function batches(): OutgoingRecord[][] {
+/** The ticks in batches, for each producer: producer k sends the symbols whose index is k modulo PRODUCERS. */
+function batches(): OutgoingRecord[][][] {
   const perSymbol = TICKS / SYMBOLS.length;
-  const out: OutgoingRecord[][] = [];
-  let batch: OutgoingRecord[] = [];
+  const out: OutgoingRecord[][][] = Array.from({ length: PRODUCERS }, () => []);
+  const pending: OutgoingRecord[][] = Array.from({ length: PRODUCERS }, () => []);
   for (let i = 0; i < perSymbol; i++) {
     for (const [s, symbol] of SYMBOLS.entries()) {
       const value = encodeTick(tick(symbol, 100 + s + (i % 50) / 100, T0 + i * STEP_MS, 0.1, null));
+      const k = s % PRODUCERS;
+      const batch = pending[k]!;
       batch.push({ key: symbol, value });
       if (batch.length === BATCH) {
-        out.push(batch);
-        batch = [];
+        out[k]!.push(batch);
+        pending[k] = [];
       }
     }
   }
-  if (batch.length > 0) out.push(batch);
+  for (const [k, batch] of pending.entries()) if (batch.length > 0) out[k]!.push(batch);
   return out;
 }
 
@@ -63,7 +69,7 @@ async function startProcessor(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return child;
 }
 
-async function round(processors: number, work: OutgoingRecord[][]): Promise<Record<string, number>> {
+async function round(processors: number, work: OutgoingRecord[][][]): Promise<Record<string, number>> {
   const [kafka, postgres] = await Promise.all([startKafka(), startPostgres()]);
   const db = new pg.Client({ connectionString: postgres.url });
   const children: ChildProcess[] = [];
@@ -72,13 +78,19 @@ async function round(processors: number, work: OutgoingRecord[][]): Promise<Reco
     for (let i = 0; i < processors; i++) children.push(await startProcessor(env));
     await new Promise((resolve) => setTimeout(resolve, 8_000)); // the group settles its assignment
     await db.connect();
-    const log = createKafkaLog({ brokers: kafka.url.split(','), clientId: 'bench', logger: silentLogger() });
-    await log.start();
-    const producer = log.producer();
+    const logs = work.map((_, k) =>
+      createKafkaLog({ brokers: kafka.url.split(','), clientId: `bench-${k}`, logger: silentLogger() }),
+    );
+    await Promise.all(logs.map((log) => log.start()));
     const started = performance.now();
-    for (const batch of work) await producer.send(PRICES_TOPIC, batch);
+    await Promise.all(
+      logs.map(async (log, k) => {
+        const producer = log.producer();
+        for (const batch of work[k]!) await producer.send(PRICES_TOPIC, batch);
+      }),
+    );
     const acked = performance.now();
-    await log.close();
+    await Promise.all(logs.map((log) => log.close()));
     const want = expectedCandles(TICKS / SYMBOLS.length);
     let have = 0;
     while (have < want) {
@@ -89,6 +101,7 @@ async function round(processors: number, work: OutgoingRecord[][]): Promise<Reco
     const done = performance.now();
     return {
       processors,
+      producers: PRODUCERS,
       ticks: TICKS,
       candles: want,
       ticks_per_sec_end_to_end: Math.round(TICKS / ((done - started) / 1_000)),
