@@ -124,7 +124,7 @@ const candleItem = object({
   high: number,
   low: number,
   close: number,
-  volume: number,
+  volume: nullableNumber,
   trades: integer,
   vwap: nullableNumber,
 });

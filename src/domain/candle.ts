@@ -11,11 +11,14 @@ export interface Candle {
   readonly high: number;
   readonly low: number;
   readonly close: number;
-  /** Sum of traded size; 0 for snapshot sources. */
-  readonly volume: number;
+  /**
+   * Sum of the traded sizes the window's ticks carry; null (unknown) when none carries one, as with
+   * snapshot sources: `trades` still counts the ticks.
+   */
+  readonly volume: number | null;
   /** Number of ticks in the window. */
   readonly trades: number;
-  /** Volume-weighted average price, or null where the window has no volume. */
+  /** Volume-weighted average price, or null where the volume is unknown. */
   readonly vwap: number | null;
   /** False while the window is still open (an in-progress candle for live charts). */
   readonly closed: boolean;
@@ -31,7 +34,7 @@ export interface CandleJson {
   readonly high: number;
   readonly low: number;
   readonly close: number;
-  readonly volume: number;
+  readonly volume: number | null;
   readonly trades: number;
   readonly vwap: number | null;
 }

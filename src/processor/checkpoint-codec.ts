@@ -116,7 +116,9 @@ function assertSymbolShape(value: unknown): asserts value is SymbolJson {
   const json = value as Partial<Record<keyof SymbolJson, unknown>>;
   const fields = [json.maxTs, json.watermark, json.cutoff, json.nextCutoffAt];
   const dedup = json.dedup;
-  const dedupOk = Array.isArray(dedup) && dedup.every((e: unknown) => Array.isArray(e) && e.length === 3);
+  const dedupOk =
+    Array.isArray(dedup) &&
+    dedup.every((e: unknown) => Array.isArray(e) && (e.length === 3 || e.length === 5));
   if (typeof json.symbol !== 'string' || !fields.every(isNum) || !dedupOk || !Array.isArray(json.panes)) {
     throw new CheckpointError(`a symbol's state does not have the version ${CHECKPOINT_VERSION} shape`);
   }

@@ -62,7 +62,8 @@ export class OhlcvAccumulator {
       high: this.high,
       low: this.low,
       close: this.close,
-      volume: this.volume,
+      // Only sizes above 0 are added, so a sum of 0 means no tick carried one: the volume is unknown.
+      volume: this.volume > 0 ? this.volume : null,
       trades: this.trades,
       vwap: this.volume > 0 ? this.notional / this.volume : null,
       closed,

@@ -18,7 +18,7 @@ export interface CandleRow {
   readonly high: number;
   readonly low: number;
   readonly close: number;
-  readonly volume: number;
+  readonly volume: number | null;
   readonly trades: number;
   readonly vwap: number | null;
 }

@@ -7,6 +7,7 @@ interface CandleItem {
   readonly window_end: number;
   readonly open: number;
   readonly close: number;
+  readonly volume: number | null;
   readonly vwap: number | null;
 }
 interface Body {
@@ -34,7 +35,7 @@ describe('GET /api/v1/historical/{symbol}', () => {
       ...ONE_MINUTE,
       ...FIVE_MINUTES,
       candle({ symbol: 'ETH', windowStart: T0 }),
-      candle({ symbol: 'SOL', windowStart: T0, vwap: null, volume: 0 }),
+      candle({ symbol: 'SOL', windowStart: T0, vwap: null, volume: null }),
     ]);
   });
   after(() => api.close());
@@ -62,7 +63,7 @@ describe('GET /api/v1/historical/{symbol}', () => {
     });
   });
 
-  test('selects the interval, and a null vwap stays null', async () => {
+  test('selects the interval, and an unknown volume and vwap stay null', async () => {
     const five = (await get('?interval=5m')).json<Body>();
     assert.equal(five.interval, '5m');
     assert.deepEqual(
@@ -71,7 +72,8 @@ describe('GET /api/v1/historical/{symbol}', () => {
     );
     const sol = (await get('?interval=1m', 'sol')).json<Body>();
     assert.equal(sol.symbol, 'SOL', 'a symbol only the store knows is served');
-    assert.equal(sol.candles[0]?.vwap, null);
+    const [first] = sol.candles;
+    assert.deepEqual([first?.volume, first?.vwap], [null, null], 'unknown, not 0');
   });
 
   test('pages like CCXT: from inclusive + limit, next page from the last window_start + 1', async () => {

@@ -56,6 +56,11 @@ describe('tickflow replay', () => {
       ['BTC 1m 0', 'BTC 1m 60000', 'BTC 5m 0', 'ETH 1m 0', 'ETH 5m 0'],
     );
     assert.equal(candles[2]!['low'], 1, 'the tick late for 1m still counts in 5m');
+    assert.deepEqual(
+      [candles[3]!['volume'], candles[3]!['vwap'], candles[3]!['trades']],
+      [null, null, 1],
+      'ETH ticks carry no size: the volume is unknown, not 0',
+    );
     assert.match(r.stderr, /^line 3: not valid JSON/m);
     assert.match(r.stderr, /^line 4: price: must be a finite number greater than 0$/m);
     assert.match(r.stderr, /1 duplicates, 1 late \(0 dropped\)/);

@@ -93,7 +93,8 @@ function candleOf(bucket: Bucket, ticks: readonly Tick[]): Candle {
     high: Math.max(...ticks.map((t) => t.price)),
     low: Math.min(...ticks.map((t) => t.price)),
     close: last.tick.price,
-    volume,
+    // No tick carried a size (all 0): the volume is unknown, not zero.
+    volume: volume > 0 ? volume : null,
     trades: ticks.length,
     vwap: volume > 0 ? notional / volume : null,
     closed: true,
@@ -147,7 +148,13 @@ export function oracle(ticks: readonly Tick[], options: OracleOptions): OracleRe
         late.push({ tick, interval: p.interval.name, windowStart: p.start, accepted: false });
       continue;
     }
-    const key = JSON.stringify([tick.source, tick.symbol, tick.ts, tick.seq]);
+    // The same observation delivered again: the same seq where the source numbers its records, else the
+    // same time, price and size.
+    const key = JSON.stringify(
+      tick.seq === null
+        ? [tick.source, tick.symbol, tick.ts, 'unsequenced', tick.price, tick.volume]
+        : [tick.source, tick.symbol, tick.ts, 'seq', tick.seq],
+    );
     if (clock.seen.has(key)) {
       counts.duplicates++;
       continue;

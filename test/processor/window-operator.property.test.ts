@@ -81,7 +81,7 @@ test('oracle: a hand-checked example', () => {
       high: 15,
       low: 13,
       close: 15,
-      volume: 0,
+      volume: null, // no tick carried a size: unknown, not 0
       trades: 2,
       vwap: null,
       closed: true,
@@ -89,6 +89,47 @@ test('oracle: a hand-checked example', () => {
   ]);
   assert.deepEqual(result.late, [{ tick: ticks[7], interval: '1m', windowStart: 0, accepted: false }]);
   assert.equal(result.counts.duplicates, 1);
+  assertMatchesOracle({ intervals: [minute], boundMs: 10_000, allowedLatenessMs: 0 }, ticks);
+});
+
+test('oracle: without a seq, a duplicate is the same time, price and size', () => {
+  const minute = intervalOf(durationMs(60_000));
+  const t = (ts: number, p: number, vol: number): Tick => ({
+    symbol: 'BTC',
+    price: p,
+    ts: epochMs(ts),
+    receivedAt: epochMs(ts),
+    source: 'file',
+    volume: vol,
+    seq: null,
+    change24h: null,
+    volume24h: null,
+  });
+  const ticks = [
+    t(1_000, 10, 2),
+    t(1_000, 11, 2), // same millisecond, another price: a distinct trade
+    t(1_000, 10, 3), // same millisecond and price, another size: a distinct trade
+    t(1_000, 10, 2), // the first one again: a duplicate
+    t(2_000, 12, 0),
+    t(2_000, 12, 0), // a snapshot repeated: a duplicate
+    t(80_000, 20, 1), // closes [0, 60 000)
+  ];
+  const result = oracle(ticks, { intervals: [minute], boundMs: 10_000 });
+  assert.deepEqual(sortCandles(result.candles)[0], {
+    symbol: 'BTC',
+    interval: '1m',
+    windowStart: 0,
+    windowEnd: 60_000,
+    open: 10,
+    high: 12,
+    low: 10,
+    close: 12,
+    volume: 7,
+    trades: 4,
+    vwap: (10 * 2 + 11 * 2 + 10 * 3) / 7,
+    closed: true,
+  });
+  assert.equal(result.counts.duplicates, 2);
   assertMatchesOracle({ intervals: [minute], boundMs: 10_000, allowedLatenessMs: 0 }, ticks);
 });
 

@@ -15,7 +15,7 @@ import { type CandleFields, candle as sharedCandle, T0 } from '../support/fixtur
 export { alert, MIN, T0 } from '../support/fixtures.js';
 
 /** The shared candle, with no volume and no vwap unless `fields` give them. */
-export const candle = (fields: CandleFields): Candle => sharedCandle({ volume: 0, vwap: null, ...fields });
+export const candle = (fields: CandleFields): Candle => sharedCandle({ volume: null, vwap: null, ...fields });
 
 export const batch = (fields: Partial<CommitBatch>): CommitBatch => ({
   group: 'tickflow-processor',

@@ -42,7 +42,7 @@ describe('PGlite store', () => {
       `PGlite startup, new directory (initdb + migrations): ${Math.round(performance.now() - started)} ms`,
     );
     assert.equal(store.kind, 'pglite');
-    assert.deepEqual(startedRecord(first.records)?.['migrationsApplied'], [1, 2, 3, 4]);
+    assert.deepEqual(startedRecord(first.records)?.['migrationsApplied'], [1, 2, 3, 4, 5]);
     await store.close();
 
     const second = recordingLogger();
@@ -69,7 +69,7 @@ describe('PGlite store', () => {
       tables.map((r) => r.table_name),
       [...names, 'schema_migrations'],
     );
-    assert.equal(await db.count('schema_migrations'), 4);
+    assert.equal(await db.count('schema_migrations'), 5);
     await db.dispose();
   });
 

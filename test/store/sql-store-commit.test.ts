@@ -25,6 +25,14 @@ describeEachStore('SqlStore commit', (db) => {
     assert.ok((await db.store.symbols()).some((s) => s.symbol === 'CM1'));
   });
 
+  test('an unknown volume is stored and read back as null, not 0', async () => {
+    const c = candle({ symbol: 'NV1', windowStart: T0, volume: null, vwap: null, trades: 3 });
+    await db.store.commit(batch({ candles: [c] }));
+    const [stored] = await db.store.candles({ symbol: 'NV1', interval: '1m', limit: 10 });
+    assert.equal(stored?.volume, null);
+    assert.deepEqual(stored, c);
+  });
+
   test('an upsert replaces a candle (an allowed-lateness update)', async () => {
     const first = candle({ symbol: 'UP1', windowStart: T0, close: 105, trades: 3 });
     const update = candle({

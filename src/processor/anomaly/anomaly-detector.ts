@@ -43,7 +43,8 @@ export class AnomalyDetector {
         zscore(ret, series.returns, options.zscore.minSamples, options.zscore.k),
       );
     }
-    if (this.enabled.has('volume_spike')) {
+    // An unknown volume (no tick carried a size) is neither checked nor taken into the rolling mean.
+    if (this.enabled.has('volume_spike') && candle.volume !== null) {
       const { minSamples, factor } = options.volumeSpike;
       this.raise(
         series,
@@ -54,7 +55,7 @@ export class AnomalyDetector {
       );
     }
     if (ret !== null) series.returns.push(ret);
-    series.volumes.push(candle.volume);
+    if (candle.volume !== null) series.volumes.push(candle.volume);
     series.prevClose = candle.close;
   }
 
