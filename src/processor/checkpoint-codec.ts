@@ -31,6 +31,9 @@ type WindowJson = [
   number,
   number,
   0 | 1,
+  // The compensations of volume and notional; absent in checkpoints from before compensated sums.
+  number?,
+  number?,
 ];
 
 interface SeriesJson {
@@ -73,17 +76,23 @@ function encodeWindow(w: OhlcvAccumulator): WindowJson {
     w.low,
     w.close,
     w.closeTs,
-    w.volume,
-    w.notional,
+    w.volume.sum,
+    w.notional.sum,
     w.trades,
     w.fired ? 1 : 0,
+    w.volume.compensation,
+    w.notional.compensation,
   ];
 }
 
 function decodeWindow(json: WindowJson): OhlcvAccumulator {
   const [start, end, open, openTs, high, low, close, closeTs, volume, notional, trades, fired] = json;
   const w = new OhlcvAccumulator(start, end, open, openTs);
-  Object.assign(w, { high, low, close, closeTs, volume, notional, trades, fired: fired === 1 });
+  Object.assign(w, { high, low, close, closeTs, trades, fired: fired === 1 });
+  w.volume.sum = volume;
+  w.volume.compensation = json[12] ?? 0;
+  w.notional.sum = notional;
+  w.notional.compensation = json[13] ?? 0;
   return w;
 }
 

@@ -1,6 +1,7 @@
 import type { Candle } from '../domain/candle.js';
 import type { Interval } from '../domain/interval.js';
 import { epochMs } from '../domain/time.js';
+import { NeumaierSum } from './neumaier-sum.js';
 
 /**
  * AggregateFunction for OHLCV + trades + VWAP over one window. `open` is the first tick by event time and
@@ -13,9 +14,10 @@ export class OhlcvAccumulator {
   low: number;
   close: number;
   closeTs: number;
-  volume = 0;
-  /** Σ price × volume, for VWAP. */
-  notional = 0;
+  /** Σ traded size, compensated: the same trades in any order give the same volume. */
+  readonly volume = new NeumaierSum();
+  /** Σ price × size, compensated, for VWAP. */
+  readonly notional = new NeumaierSum();
   trades = 0;
   /** Whether the trigger has fired this window (it may still take late ticks within allowed lateness). */
   fired = false;
@@ -46,13 +48,14 @@ export class OhlcvAccumulator {
     if (price > this.high) this.high = price;
     if (price < this.low) this.low = price;
     if (volume > 0) {
-      this.volume += volume;
-      this.notional += price * volume;
+      this.volume.add(volume);
+      this.notional.add(price * volume);
     }
     this.trades++;
   }
 
   toCandle(symbol: string, interval: Interval, closed: boolean): Candle {
+    const volume = this.volume.value;
     return {
       symbol,
       interval: interval.name,
@@ -63,9 +66,9 @@ export class OhlcvAccumulator {
       low: this.low,
       close: this.close,
       // Only sizes above 0 are added, so a sum of 0 means no tick carried one: the volume is unknown.
-      volume: this.volume > 0 ? this.volume : null,
+      volume: volume > 0 ? volume : null,
       trades: this.trades,
-      vwap: this.volume > 0 ? this.notional / this.volume : null,
+      vwap: volume > 0 ? this.notional.value / volume : null,
       closed,
     };
   }

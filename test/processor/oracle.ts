@@ -2,6 +2,7 @@ import type { Candle } from '../../src/domain/candle.js';
 import type { Interval } from '../../src/domain/interval.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { epochMs } from '../../src/domain/time.js';
+import { exactSum } from '../support/exact-sum.js';
 
 /**
  * A naive batch oracle for the window operator, written from the rules in ARCHITECTURE.md ("Semantics the
@@ -78,12 +79,10 @@ function candleOf(bucket: Bucket, ticks: readonly Tick[]): Candle {
   const first = byTime[0];
   const last = byTime[byTime.length - 1];
   if (first === undefined || last === undefined) throw new Error('oracle: empty window');
-  let volume = 0;
-  let notional = 0;
-  for (const tick of ticks) {
-    volume += tick.volume;
-    notional += tick.price * tick.volume;
-  }
+  // Sums exact, rounded once: the same trades in any order give the same volume and VWAP.
+  const sized = ticks.filter((t) => t.volume > 0);
+  const volume = exactSum(sized.map((t) => t.volume));
+  const notional = exactSum(sized.map((t) => t.price * t.volume));
   return {
     symbol: bucket.symbol,
     interval: bucket.interval.name,

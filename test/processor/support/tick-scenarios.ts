@@ -19,7 +19,10 @@ export interface Copy {
   /** Which earlier tick: counted back from the newest, modulo the log length. */
   readonly back: number;
   readonly times: number;
-  /** Null for an exact copy; otherwise a tick with the same dedup key but this price (and no volume). */
+  /**
+   * Null for an exact copy (a duplicate); otherwise the same tick at this price with no size, which is a
+   * duplicate only where the tick has a seq (the same record, delivered again with other contents).
+   */
   readonly reprice: number | null;
 }
 
