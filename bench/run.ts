@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHES = [
   'processor-throughput.ts',
   'processor-memory.ts',
+  'replay-file.ts',
   'log-append.ts',
   'store-commit.ts',
   'api-rest.ts',

@@ -3,10 +3,11 @@ import type { Readable, Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { alertToJson } from '../domain/alert.js';
 import { candleToJson } from '../domain/candle.js';
-import { type EventTimeBound, tickToJson, validateTick } from '../domain/tick.js';
+import { decodeTick, isBlank } from '../domain/record-parse.js';
+import { type EventTimeBound, tickToJson } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import { TickflowError, errorMessage } from '../errors.js';
-import { readLines } from '../io/read-lines.js';
+import { readLineBatches } from '../io/read-lines.js';
 import { createOperator } from '../pipeline/create-operator.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import { JsonlWriter } from './jsonl-writer.js';
@@ -34,7 +35,7 @@ const USAGE =
 /** Opens the input and waits until it is readable, so a missing file is reported before any output. */
 async function openInput(path: string, stdin: Readable): Promise<Readable> {
   if (path === '-') return stdin;
-  const stream = createReadStream(path);
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   await new Promise<void>((resolve, reject) => {
     stream.once('readable', resolve);
     stream.once('error', reject);
@@ -106,24 +107,18 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   let lines = 0;
   let invalid = 0;
   try {
-    for await (const { line, lineNo } of readLines(input)) {
-      lines = lineNo;
-      if (line.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (err) {
+    for await (const batch of readLineBatches(input)) {
+      for (const [i, line] of batch.lines.entries()) {
+        if (isBlank(line)) continue;
+        const result = decodeTick(line, null, bound);
+        if (result.ok) {
+          operator.process(result.tick);
+          continue;
+        }
         invalid++;
-        say(`line ${lineNo}: not valid JSON (${errorMessage(err)})`);
-        continue;
+        say(`line ${batch.firstLineNo + i}: ${result.reason}`);
       }
-      const result = validateTick(raw, null, bound);
-      if (!result.ok) {
-        invalid++;
-        say(`line ${lineNo}: ${result.field}: ${result.reason}`);
-        continue;
-      }
-      operator.process(result.tick);
+      lines = batch.firstLineNo + batch.lines.length - 1;
       await candles.flushIfFull();
       await alerts?.flushIfFull();
       await late?.flushIfFull();

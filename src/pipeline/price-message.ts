@@ -1,5 +1,5 @@
-import { errorMessage } from '../errors.js';
 import { eventTimeProblem } from '../domain/event-time.js';
+import { parseRecord } from '../domain/record-parse.js';
 import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
 import { normaliseSymbol } from '../domain/tick.js';
 import type { EpochMs } from '../domain/time.js';
@@ -44,12 +44,9 @@ export interface DecodeContext {
  * was appended.
  */
 export function decodePriceMessage(value: string, context: DecodeContext): Decoded {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value);
-  } catch (err) {
-    return reject('TF_POISON_JSON', `not valid JSON (${errorMessage(err)})`);
-  }
+  const parsed = parseRecord(value);
+  if (!parsed.ok) return reject('TF_POISON_JSON', parsed.reason);
+  const raw = parsed.value;
   const type = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['type'] : undefined;
   if (type === 'heartbeat' || type === 'gap') {
     const r = raw as Record<string, unknown>;

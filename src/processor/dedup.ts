@@ -7,9 +7,10 @@ import type { Tick } from '../domain/tick.js';
  */
 interface Key {
   readonly source: string;
-  readonly seq: string | null;
-  readonly price?: number | undefined;
-  readonly volume?: number | undefined;
+  /** A canonical decimal trade id as a number (no string to keep), any other sequence as given. */
+  readonly seq: number | string | null;
+  readonly price: number | undefined;
+  readonly volume: number | undefined;
 }
 
 /**
@@ -20,12 +21,44 @@ export type DedupEntry =
   | [ts: number, source: string, seq: string | null, price: number | null, volume: number | null]
   | [ts: number, source: string, seq: string | null];
 
-/** Whether `tick` is the observation `key` remembers, delivered again. */
-function sameObservation(key: Key, tick: Tick): boolean {
-  if (key.source !== tick.source || key.seq !== tick.seq) return false;
-  if (tick.seq !== null || key.price === undefined) return true;
+/** Whether a tick with this compact sequence is the observation `key` remembers, delivered again. */
+function sameObservation(key: Key, tick: Tick, seq: number | string | null): boolean {
+  if (key.seq !== seq || key.source !== tick.source) return false;
+  if (seq !== null || key.price === undefined) return true;
   return key.price === tick.price && key.volume === tick.volume;
 }
+
+/** "0" or a decimal of up to 15 digits without a leading zero, as a number; any other sequence as is. */
+function compactSeq(seq: string | null): number | string | null {
+  if (seq === null || seq.length === 0 || seq.length > 15) return seq;
+  if (seq.length > 1 && seq.charCodeAt(0) === 48) return seq;
+  for (let i = 0; i < seq.length; i++) {
+    const c = seq.charCodeAt(i);
+    if (c < 48 || c > 57) return seq;
+  }
+  return Number(seq);
+}
+
+/**
+ * One copy of each source name. A tick's strings may be slices of the text it was read from, which a key
+ * kept for minutes would keep alive whole.
+ */
+const sources = new Map<string, string>();
+function internSource(source: string): string {
+  const known = sources.get(source);
+  if (known !== undefined) return known;
+  if (sources.size >= 1_024) return source;
+  const copy = Buffer.from(source, 'utf8').toString('utf8');
+  sources.set(copy, copy);
+  return copy;
+}
+
+const keyOf = (tick: Tick, seq: number | string | null): Key => ({
+  source: internSource(tick.source),
+  seq,
+  price: seq === null ? tick.price : 0,
+  volume: seq === null ? tick.volume : 0,
+});
 
 /**
  * Deduplicates one symbol's ticks. A duplicate is the same observation delivered again: where the source
@@ -37,7 +70,8 @@ function sameObservation(key: Key, tick: Tick): boolean {
  * out-of-order one a binary search among recent times, and forgetting is one cut at the front. They are
  * kept only while a tick with that event time could still change a candle; the operator forgets older ones
  * as the watermark passes them (a repeat of one of those is late, not a duplicate, and goes to the
- * late-data side output either way). A tick serves as its own key, so checking allocates nothing.
+ * late-data side output either way). A key holds numbers and a shared source name, never the tick: a
+ * trade id that is a decimal number is kept as one.
  */
 export class Deduplicator {
   private times: number[] = [];
@@ -48,17 +82,18 @@ export class Deduplicator {
     const { times, keys } = this;
     const ts = tick.ts;
     const n = times.length;
+    const seq = compactSeq(tick.seq);
     if (n === 0 || ts > (times[n - 1] as number)) {
       times.push(ts);
-      keys.push(tick);
+      keys.push(keyOf(tick, seq));
       return false;
     }
     let i = this.firstAtOrAfter(ts);
     for (; i < n && times[i] === ts; i++) {
-      if (sameObservation(keys[i] as Key, tick)) return true;
+      if (sameObservation(keys[i] as Key, tick, seq)) return true;
     }
     times.splice(i, 0, ts);
-    keys.splice(i, 0, tick);
+    keys.splice(i, 0, keyOf(tick, seq));
     return false;
   }
 
@@ -73,8 +108,9 @@ export class Deduplicator {
   snapshot(): DedupEntry[] {
     return this.times.map((ts, i): DedupEntry => {
       const { source, seq, price, volume } = this.keys[i] as Key;
-      if (price === undefined) return [ts, source, seq];
-      return seq === null ? [ts, source, seq, price, volume ?? 0] : [ts, source, seq, null, null];
+      const text = seq === null ? null : String(seq);
+      if (price === undefined) return [ts, source, text];
+      return seq === null ? [ts, source, null, price, volume ?? 0] : [ts, source, text, null, null];
     });
   }
 
@@ -82,8 +118,11 @@ export class Deduplicator {
     const dedup = new Deduplicator();
     for (const [ts, source, seq, price, volume] of entries) {
       dedup.times.push(ts);
+      const compact = compactSeq(seq);
       dedup.keys.push(
-        price === undefined ? { source, seq } : { source, seq, price: price ?? 0, volume: volume ?? 0 },
+        price === undefined
+          ? { source, seq: compact, price: undefined, volume: undefined }
+          : { source, seq: compact, price: price ?? 0, volume: volume ?? 0 },
       );
     }
     return dedup;

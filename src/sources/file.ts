@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { type Tick, validateTick } from '../domain/tick.js';
+import { decodeTick, isBlank } from '../domain/record-parse.js';
+import type { Tick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
-import { readLines } from '../io/read-lines.js';
+import { readLineBatches } from '../io/read-lines.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus, TickSink } from './source.js';
 import { errorMessage } from '../errors.js';
@@ -96,29 +97,25 @@ export class FileSource implements Source {
       this.ticks += ticks.length;
       this.tracker.succeeded(this.clock());
     };
-    for await (const { line, lineNo } of readLines(input)) {
+    for await (const lines of readLineBatches(input)) {
+      for (const [i, line] of lines.lines.entries()) {
+        if (this.controller.signal.aborted) break;
+        this.lines = lines.firstLineNo + i;
+        if (isBlank(line)) continue;
+        const tick = this.parse(line, this.lines);
+        if (tick === null) continue;
+        batch.push(tick);
+        if (batch.length >= batchSize) await flush();
+      }
       if (this.controller.signal.aborted) break;
-      this.lines = lineNo;
-      if (line.trim() === '') continue;
-      const tick = this.parse(line, lineNo);
-      if (tick === null) continue;
-      batch.push(tick);
-      if (batch.length >= batchSize) await flush();
     }
     await flush();
   }
 
   private parse(line: string, lineNo: number): Tick | null {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (err) {
-      this.invalid(lineNo, `not valid JSON (${errorMessage(err)})`);
-      return null;
-    }
-    const result = validateTick(raw, epochMs(this.clock()));
+    const result = decodeTick(line, epochMs(this.clock()));
     if (result.ok) return result.tick;
-    this.invalid(lineNo, `${result.field}: ${result.reason}`);
+    this.invalid(lineNo, result.reason);
     return null;
   }
 
