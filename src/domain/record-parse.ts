@@ -70,23 +70,6 @@ export interface FlatRecord {
   readonly reason: unknown;
 }
 
-/** The keys of tick and feed-signal records, the only ones the scanner knows, each with its bit. */
-const KEY_BITS: Readonly<Record<keyof FlatRecord, number>> = {
-  symbol: 1,
-  price: 2,
-  ts: 4,
-  received_at: 8,
-  source: 16,
-  volume: 32,
-  seq: 64,
-  partition: 128,
-  change_24h: 256,
-  volume_24h: 512,
-  type: 1024,
-  at: 2048,
-  reason: 4096,
-};
-
 /**
  * The common shape, read directly into one object of a fixed shape; undefined whenever `JSON.parse` must
  * decide (whitespace, escapes, an exponent, a long number, another key, a key twice, anything nested).
@@ -98,9 +81,8 @@ export function scanFlatRecord(s: string): FlatRecord | undefined {
   let seen = 0;
   let i = 1;
   for (;;) {
-    const key = scanString(s, i);
-    if (key === undefined || !Object.hasOwn(KEY_BITS, key)) return undefined;
-    const bit = KEY_BITS[key as keyof FlatRecord];
+    const bit = scanKey(s, i);
+    if (bit === 0) return undefined;
     if ((seen & bit) !== 0) return undefined;
     seen |= bit;
     i = cursor;
@@ -181,6 +163,46 @@ export function scanFlatRecord(s: string): FlatRecord | undefined {
       at,
       reason,
     };
+  }
+}
+
+/**
+ * The bit of the known key whose quoted name starts at `i` (and moves the cursor past it), or 0 for any
+ * other key: symbol 1, price 2, ts 4, received_at 8, source 16, volume 32, seq 64, partition 128,
+ * change_24h 256, volume_24h 512, type 1024, at 2048, reason 4096. Matched in place, without a copy.
+ */
+function scanKey(s: string, i: number): number {
+  if (s.charCodeAt(i) !== QUOTE) return 0;
+  const end = s.indexOf('"', i + 1);
+  if (end === -1) return 0;
+  cursor = end + 1;
+  switch (end - i - 1) {
+    case 2:
+      return s.startsWith('ts', i + 1) ? 4 : s.startsWith('at', i + 1) ? 2048 : 0;
+    case 3:
+      return s.startsWith('seq', i + 1) ? 64 : 0;
+    case 4:
+      return s.startsWith('type', i + 1) ? 1024 : 0;
+    case 5:
+      return s.startsWith('price', i + 1) ? 2 : 0;
+    case 6:
+      return s.startsWith('symbol', i + 1)
+        ? 1
+        : s.startsWith('source', i + 1)
+          ? 16
+          : s.startsWith('volume', i + 1)
+            ? 32
+            : s.startsWith('reason', i + 1)
+              ? 4096
+              : 0;
+    case 9:
+      return s.startsWith('partition', i + 1) ? 128 : 0;
+    case 10:
+      return s.startsWith('change_24h', i + 1) ? 256 : s.startsWith('volume_24h', i + 1) ? 512 : 0;
+    case 11:
+      return s.startsWith('received_at', i + 1) ? 8 : 0;
+    default:
+      return 0;
   }
 }
 
