@@ -128,6 +128,7 @@ function assertSymbolShape(value: unknown): asserts value is SymbolJson {
   const dedupOk =
     Array.isArray(dedup) &&
     dedup.every((e: unknown) => Array.isArray(e) && (e.length === 3 || e.length === 5));
+  // (A five-element entry is a key without a sequence, one with a sequence, or a range of trade ids.)
   if (typeof json.symbol !== 'string' || !fields.every(isNum) || !dedupOk || !Array.isArray(json.panes)) {
     throw new CheckpointError(`a symbol's state does not have the version ${CHECKPOINT_VERSION} shape`);
   }

@@ -1,134 +1,187 @@
 import type { Tick } from '../domain/tick.js';
+import { SeqRanges } from './seq-ranges.js';
 
 /**
- * What identifies a tick for deduplication, besides its symbol and event time: its source and sequence,
- * and, for a tick without a sequence, its price and size. `price` is undefined only for a key restored
- * from a checkpoint written before price and size were part of the key: it matches any price and size.
+ * A tick without a sequence, remembered: its source, price and size. `price` is undefined only for a key
+ * restored from a checkpoint written before price and size were part of the key: it matches any price and
+ * size at its time.
  */
-interface Key {
+interface Observation {
   readonly source: string;
-  /** A canonical decimal trade id as a number (no string to keep), any other sequence as given. */
-  readonly seq: number | string | null;
   readonly price: number | undefined;
-  readonly volume: number | undefined;
+  readonly volume: number;
 }
 
 /**
- * A remembered key, as it is checkpointed: [event time, source, sequence], then price and size for a tick
- * without a sequence (null for one with). Checkpoints from before price and size were kept have three.
+ * A remembered key, as it is checkpointed:
+ * - `[ts, source, null, price, size]`: a tick without a sequence;
+ * - `[ts, source, seq, null, null]`: a tick whose sequence is not a decimal trade id;
+ * - `['range', source, lo, hi, newest ts]`: the decimal trade ids `lo..hi` of a source;
+ * - `[ts, source, seq]`: the form of checkpoints from before the above (a null seq matches any price).
  */
 export type DedupEntry =
   | [ts: number, source: string, seq: string | null, price: number | null, volume: number | null]
+  | [kind: 'range', source: string, lo: number, hi: number, newest: number]
   | [ts: number, source: string, seq: string | null];
 
-/** Whether a tick with this compact sequence is the observation `key` remembers, delivered again. */
-function sameObservation(key: Key, tick: Tick, seq: number | string | null): boolean {
-  if (key.seq !== seq || key.source !== tick.source) return false;
-  if (seq !== null || key.price === undefined) return true;
-  return key.price === tick.price && key.volume === tick.volume;
-}
-
-/** "0" or a decimal of up to 15 digits without a leading zero, as a number; any other sequence as is. */
-function compactSeq(seq: string | null): number | string | null {
-  if (seq === null || seq.length === 0 || seq.length > 15) return seq;
-  if (seq.length > 1 && seq.charCodeAt(0) === 48) return seq;
+/** "0" or a decimal of up to 15 digits without a leading zero, as a number; null for any other text. */
+function tradeId(seq: string): number | null {
+  if (seq.length === 0 || seq.length > 15 || (seq.length > 1 && seq.charCodeAt(0) === 48)) return null;
   for (let i = 0; i < seq.length; i++) {
     const c = seq.charCodeAt(i);
-    if (c < 48 || c > 57) return seq;
+    if (c < 48 || c > 57) return null;
   }
   return Number(seq);
 }
 
 /**
- * One copy of each source name. A tick's strings may be slices of the text it was read from, which a key
- * kept for minutes would keep alive whole.
+ * One copy of each short name (sources, sequences). A tick's strings may be slices of the text it was
+ * read from, which a key kept for minutes would keep alive whole.
  */
-const sources = new Map<string, string>();
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+const sourceNames = new Map<string, string>();
 function internSource(source: string): string {
-  const known = sources.get(source);
+  const known = sourceNames.get(source);
   if (known !== undefined) return known;
-  if (sources.size >= 1_024) return source;
-  const copy = Buffer.from(source, 'utf8').toString('utf8');
-  sources.set(copy, copy);
+  if (sourceNames.size >= 1_024) return detached(source);
+  const copy = detached(source);
+  sourceNames.set(copy, copy);
   return copy;
 }
 
-const keyOf = (tick: Tick, seq: number | string | null): Key => ({
-  source: internSource(tick.source),
-  seq,
-  price: seq === null ? tick.price : 0,
-  volume: seq === null ? tick.volume : 0,
-});
-
 /**
  * Deduplicates one symbol's ticks. A duplicate is the same observation delivered again: where the source
- * numbers its records, the same source, event time and sequence; without a sequence, the same source,
- * event time, price and size. So snapshot sources such as CoinGecko, which repeat the same observation on
- * every poll until it changes, are deduplicated, and distinct trades that share a millisecond are not.
+ * numbers its records (`seq`), a tick of the same source with the same seq; without one, a tick of the
+ * same source, event time, price and size. So snapshot sources such as CoinGecko, which repeat the same
+ * observation on every poll until it changes, are deduplicated, and distinct trades that share a
+ * millisecond are not.
  *
- * Keys are kept sorted by event time in two parallel arrays, so the usual in-order tick is an append, an
- * out-of-order one a binary search among recent times, and forgetting is one cut at the front. They are
- * kept only while a tick with that event time could still change a candle; the operator forgets older ones
- * as the watermark passes them (a repeat of one of those is late, not a duplicate, and goes to the
- * late-data side output either way). A key holds numbers and a shared source name, never the tick: a
- * trade id that is a decimal number is kept as one.
+ * Decimal trade ids are kept as ranges per source (see SeqRanges); other sequences as a map per source.
+ * Ticks without a sequence are kept sorted by event time in two parallel arrays, so the usual in-order
+ * tick is an append, an out-of-order one a binary search among recent times. Everything is kept only while
+ * a tick with that event time could still change a candle; the operator forgets older keys as the
+ * watermark passes them (a repeat of one of those is late, not a duplicate, and goes to the late-data side
+ * output either way). No key holds the tick itself.
  */
 export class Deduplicator {
   private times: number[] = [];
-  private keys: Key[] = [];
+  private observations: Observation[] = [];
+  private readonly ranges = new Map<string, SeqRanges>();
+  /** Per source: sequence → the event time it was seen at. */
+  private readonly sequences = new Map<string, Map<string, number>>();
 
   /** Returns true if the tick was seen before; otherwise remembers it. */
   check(tick: Tick): boolean {
-    const { times, keys } = this;
-    const ts = tick.ts;
-    const n = times.length;
-    const seq = compactSeq(tick.seq);
-    if (n === 0 || ts > (times[n - 1] as number)) {
-      times.push(ts);
-      keys.push(keyOf(tick, seq));
-      return false;
-    }
-    let i = this.firstAtOrAfter(ts);
-    for (; i < n && times[i] === ts; i++) {
-      if (sameObservation(keys[i] as Key, tick, seq)) return true;
-    }
-    times.splice(i, 0, ts);
-    keys.splice(i, 0, keyOf(tick, seq));
-    return false;
+    return tick.seq === null
+      ? this.checkObservation(tick)
+      : this.checkSequence(tick.source, tick.seq, tick.ts);
   }
 
   /** Forgets keys with event time before `cutoff`. */
   forgetBefore(cutoff: number): void {
+    for (const [source, ranges] of this.ranges) {
+      ranges.forgetBefore(cutoff);
+      if (ranges.size === 0) this.ranges.delete(source);
+    }
+    for (const [source, seen] of this.sequences) {
+      for (const [seq, ts] of seen) if (ts < cutoff) seen.delete(seq);
+      if (seen.size === 0) this.sequences.delete(source);
+    }
     const i = this.firstAtOrAfter(cutoff);
     if (i === 0) return;
     this.times = this.times.slice(i);
-    this.keys = this.keys.slice(i);
+    this.observations = this.observations.slice(i);
   }
 
   snapshot(): DedupEntry[] {
-    return this.times.map((ts, i): DedupEntry => {
-      const { source, seq, price, volume } = this.keys[i] as Key;
-      const text = seq === null ? null : String(seq);
-      if (price === undefined) return [ts, source, text];
-      return seq === null ? [ts, source, null, price, volume ?? 0] : [ts, source, text, null, null];
+    const entries: DedupEntry[] = this.times.map((ts, i): DedupEntry => {
+      const { source, price, volume } = this.observations[i] as Observation;
+      return price === undefined ? [ts, source, null] : [ts, source, null, price, volume];
     });
+    for (const [source, ranges] of this.ranges) {
+      for (const [lo, hi, newest] of ranges.entries()) entries.push(['range', source, lo, hi, newest]);
+    }
+    for (const [source, seen] of this.sequences) {
+      for (const [seq, ts] of seen) entries.push([ts, source, seq, null, null]);
+    }
+    return entries;
   }
 
   static restore(entries: readonly DedupEntry[]): Deduplicator {
     const dedup = new Deduplicator();
-    for (const [ts, source, seq, price, volume] of entries) {
-      dedup.times.push(ts);
-      const compact = compactSeq(seq);
-      dedup.keys.push(
-        price === undefined
-          ? { source, seq: compact, price: undefined, volume: undefined }
-          : { source, seq: compact, price: price ?? 0, volume: volume ?? 0 },
-      );
+    const observations: [number, Observation][] = [];
+    for (const entry of entries) {
+      if (entry[0] === 'range') {
+        const [, source, lo, hi, newest] = entry;
+        dedup.rangesOf(source).restore(lo, hi, newest);
+        continue;
+      }
+      const [ts, source, seq, price, volume] = entry;
+      if (seq !== null) {
+        dedup.checkSequence(source, seq, ts);
+        continue;
+      }
+      observations.push([ts, { source, price: price ?? undefined, volume: volume ?? 0 }]);
     }
+    observations.sort((a, b) => a[0] - b[0]);
+    dedup.times = observations.map(([ts]) => ts);
+    dedup.observations = observations.map(([, o]) => o);
     return dedup;
   }
 
-  /** Index of the first key at or after `ts` (binary search). */
+  private checkSequence(source: string, seq: string, ts: number): boolean {
+    const id = tradeId(seq);
+    if (id !== null) return this.rangesOf(source).check(id, ts);
+    let seen = this.sequences.get(source);
+    if (seen === undefined) {
+      seen = new Map();
+      this.sequences.set(internSource(source), seen);
+    }
+    if (seen.has(seq)) return true;
+    seen.set(detached(seq), ts);
+    return false;
+  }
+
+  private checkObservation(tick: Tick): boolean {
+    const { times, observations } = this;
+    const ts = tick.ts;
+    const n = times.length;
+    if (n === 0 || ts > (times[n - 1] as number)) {
+      times.push(ts);
+      observations.push(this.observe(tick));
+      return false;
+    }
+    let i = this.firstAtOrAfter(ts);
+    for (; i < n && times[i] === ts; i++) {
+      const seen = observations[i] as Observation;
+      if (
+        seen.source === tick.source &&
+        (seen.price === undefined || (seen.price === tick.price && seen.volume === tick.volume))
+      ) {
+        return true;
+      }
+    }
+    times.splice(i, 0, ts);
+    observations.splice(i, 0, this.observe(tick));
+    return false;
+  }
+
+  private observe(tick: Tick): Observation {
+    return { source: internSource(tick.source), price: tick.price, volume: tick.volume };
+  }
+
+  private rangesOf(source: string): SeqRanges {
+    let ranges = this.ranges.get(source);
+    if (ranges === undefined) {
+      ranges = new SeqRanges();
+      this.ranges.set(internSource(source), ranges);
+    }
+    return ranges;
+  }
+
+  /** Index of the first observation at or after `ts` (binary search). */
   private firstAtOrAfter(ts: number): number {
     const { times } = this;
     let lo = 0;

@@ -18,11 +18,25 @@ describe('Deduplicator', () => {
     assert.equal(dedup.check(trade({ ts: 1, price: 11 })), true);
   });
 
-  test('with a seq, the same seq at the same time is a duplicate whatever its price', () => {
+  test('with a seq, the same seq of the same source is a duplicate whatever its time or price', () => {
     const dedup = new Deduplicator();
-    assert.equal(dedup.check(trade({ ts: 5, seq: '7' })), false);
-    assert.equal(dedup.check(trade({ ts: 5, seq: '8' })), false);
+    for (const seq of ['7', '8', 'x-1', '007']) assert.equal(dedup.check(trade({ ts: 5, seq })), false, seq);
     assert.equal(dedup.check(trade({ ts: 5, seq: '7', price: 99 })), true);
+    assert.equal(dedup.check(trade({ ts: 9, seq: '8' })), true, 'at another time');
+    assert.equal(dedup.check(trade({ ts: 5, seq: 'x-1' })), true, 'a sequence that is not a number');
+    assert.equal(dedup.check(trade({ ts: 5, seq: '07' })), false, '"07" is not "007" nor "7"');
+    assert.equal(dedup.check(trade({ ts: 5, seq: '7', source: 'other' })), false, 'another source');
+  });
+
+  test('consecutive trade ids are kept as one range, whatever the rate', () => {
+    const dedup = new Deduplicator();
+    for (let id = 1_000; id < 901_000; id++)
+      dedup.check(trade({ ts: id, seq: String(id), source: 'binance' }));
+    assert.deepEqual(dedup.snapshot(), [['range', 'binance', 1_000, 900_999, 900_999]]);
+    dedup.forgetBefore(900_999);
+    assert.equal(dedup.snapshot().length, 1, 'a range goes only once all its trades are older');
+    dedup.forgetBefore(901_000);
+    assert.deepEqual(dedup.snapshot(), []);
   });
 
   test('a checkpoint keeps price and size, and restores to the same decisions', () => {
@@ -31,6 +45,7 @@ describe('Deduplicator', () => {
     dedup.check(trade({ ts: 1, seq: 'a', price: 12 }));
     const restored = Deduplicator.restore(JSON.parse(JSON.stringify(dedup.snapshot())) as DedupEntry[]);
     assert.deepEqual(restored.snapshot(), dedup.snapshot());
+    assert.equal(restored.check(trade({ ts: 3, seq: 'a' })), true);
     assert.equal(restored.check(trade({ ts: 1, price: 10, volume: 2 })), true);
     assert.equal(restored.check(trade({ ts: 1, price: 10, volume: 3 })), false);
     assert.equal(restored.check(trade({ ts: 1, seq: 'a', price: 1 })), true);

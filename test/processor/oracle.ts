@@ -152,7 +152,7 @@ export function oracle(ticks: readonly Tick[], options: OracleOptions): OracleRe
     const key = JSON.stringify(
       tick.seq === null
         ? [tick.source, tick.symbol, tick.ts, 'unsequenced', tick.price, tick.volume]
-        : [tick.source, tick.symbol, tick.ts, 'seq', tick.seq],
+        : [tick.source, tick.symbol, 'seq', tick.seq],
     );
     if (clock.seen.has(key)) {
       counts.duplicates++;

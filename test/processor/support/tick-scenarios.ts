@@ -46,6 +46,10 @@ export interface Step {
   /** When not null the tick arrives `bound + 1 + lateBy` ms after its event time: late beyond the bound. */
   readonly lateBy: number | null;
   readonly source: 0 | 1;
+  /**
+   * Null for a tick without a sequence; otherwise how its unique sequence is spelled: consecutive trade
+   * ids, ids with gaps, large ids, or text that is not a number.
+   */
   readonly seq: number | null;
   readonly change24h: number | null;
   readonly copies: readonly Copy[];
@@ -182,10 +186,24 @@ export function interleave<T>(queues: readonly (readonly T[])[], random: () => n
   return out;
 }
 
+/** A tick's own sequence, unique within its symbol's plan (of fewer than 3,000 steps), in one of four spellings. */
+function sequence(format: number, index: number): string {
+  switch (format % 4) {
+    case 0:
+      return String(index);
+    case 1:
+      return String(10_000 + index * 3);
+    case 2:
+      return String(100_000_000_000_000 + index);
+    default:
+      return `t-${index}`;
+  }
+}
+
 export function symbolLog(symbol: string, plan: SymbolPlan, s: Scenario): Tick[] {
   let ts = s.epoch + plan.offset;
   const offsets = [-1, 0, 1, s.boundMs - 1, s.boundMs, s.boundMs + 1];
-  const arrivals = plan.steps.map((step) => {
+  const arrivals = plan.steps.map((step, index) => {
     ts += step.gap;
     if (step.align !== null) {
       const size = s.intervals[step.align.interval % s.intervals.length]!.ms;
@@ -201,7 +219,7 @@ export function symbolLog(symbol: string, plan: SymbolPlan, s: Scenario): Tick[]
       receivedAt: epochMs(ts + delay),
       source: SOURCES[step.source],
       volume: step.volume,
-      seq: step.seq === null ? null : String(step.seq),
+      seq: step.seq === null ? null : sequence(step.seq, index),
       change24h: step.change24h,
       volume24h: null,
     };
