@@ -9,6 +9,7 @@ const BENCHES = [
   'processor-throughput.ts',
   'processor-memory.ts',
   'replay-file.ts',
+  'checkpoint-size.ts',
   'log-append.ts',
   'store-commit.ts',
   'api-rest.ts',
