@@ -1,6 +1,4 @@
-import { ingestCommand, processCommand, serveCommand, startCommand } from './commands.js';
 import { replayCommand, type CommandIo } from './replay.js';
-import { runService, type ServiceSpec } from './service.js';
 
 const USAGE = `usage: tickflow <command> [options]
 
@@ -13,18 +11,23 @@ commands:
 
 Run "tickflow <command> --help" for a command's options and settings.`;
 
-const SERVICES: Readonly<Record<string, ServiceSpec>> = {
-  start: startCommand,
-  ingest: ingestCommand,
-  process: processCommand,
-  serve: serveCommand,
-};
+const SERVICES = new Set(['start', 'ingest', 'process', 'serve']);
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'replay') return replayCommand(rest, io);
-  const service = command === undefined ? undefined : SERVICES[command];
-  if (service !== undefined) return runService(service, rest, io);
+  if (command !== undefined && SERVICES.has(command)) {
+    // The services load their servers' clients (Kafka, PostgreSQL, Redis, the HTTP framework) only when
+    // one of them runs, so a replay starts without them.
+    const [commands, { runService }] = await Promise.all([import('./commands.js'), import('./service.js')]);
+    const service = {
+      start: commands.startCommand,
+      ingest: commands.ingestCommand,
+      process: commands.processCommand,
+      serve: commands.serveCommand,
+    }[command];
+    if (service !== undefined) return runService(service, rest, io);
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     io.stdout.write(`${USAGE}\n`);
     return 0;
