@@ -1,13 +1,13 @@
 /**
  * Kafka log adapter: producer throughput (records/s in batches of 100, idempotent, acks=all) and how fast
  * a group member reads them back. Needs a broker: KAFKA_BROKERS=host:port, or KAFKA_BENCH_START=1 to start
- * a throwaway one (Java and Maven required, as for the tests). Without either it says so and measures
- * nothing.
+ * a throwaway one from scripts/services.sh (Java, and Maven until the jars are cached, as for the tests).
+ * Without either, or when the throwaway one cannot start here, it says so and measures nothing.
  */
 import { createKafkaLog } from '../src/log/kafka/kafka-log.js';
 import type { Log } from '../src/log/log.js';
 import { silentLogger } from '../src/logger.js';
-import { KafkaBroker } from '../test/log/kafka/broker.js';
+import { cannotStart, startKafka } from '../test/support/services.js';
 import { report } from './support.js';
 
 const RECORDS = 200_000;
@@ -47,16 +47,7 @@ async function consume(log: Log, topic: string): Promise<number> {
   return perSec;
 }
 
-const configured = process.env.KAFKA_BROKERS;
-if (configured === undefined && process.env.KAFKA_BENCH_START !== '1') {
-  report({
-    bench: 'log_kafka',
-    skipped:
-      'no broker: set KAFKA_BROKERS=host:port, or KAFKA_BENCH_START=1 to start a throwaway Kafka 4.1.0',
-  });
-} else {
-  const broker = configured === undefined ? await KafkaBroker.start() : null;
-  const brokers = configured?.split(',') ?? broker?.brokers ?? [];
+async function measure(brokers: readonly string[], where: string): Promise<void> {
   const log = createKafkaLog({ brokers, clientId: 'tickflow-bench', logger: silentLogger() });
   const topic = `bench-${Date.now()}`;
   try {
@@ -66,13 +57,35 @@ if (configured === undefined && process.env.KAFKA_BENCH_START !== '1') {
     const consumed = await consume(log, topic);
     report({
       bench: 'log_kafka',
-      brokers: broker === null ? 'KAFKA_BROKERS' : 'throwaway local broker',
+      brokers: where,
       records: RECORDS,
       records_per_sec_produced_batches_of_100_8_senders: produced,
       records_read_per_sec: consumed,
     });
   } finally {
     await log.close();
-    await broker?.destroy();
+  }
+}
+
+const configured = process.env.KAFKA_BROKERS;
+if (configured !== undefined) {
+  await measure(configured.split(','), 'KAFKA_BROKERS');
+} else if (process.env.KAFKA_BENCH_START !== '1') {
+  report({
+    bench: 'log_kafka',
+    skipped:
+      'no broker: set KAFKA_BROKERS=host:port, or KAFKA_BENCH_START=1 to start a throwaway Kafka 4.1.0',
+  });
+} else {
+  const missing = cannotStart(['kafka']);
+  if (missing !== false) {
+    report({ bench: 'log_kafka', skipped: missing });
+  } else {
+    const server = await startKafka();
+    try {
+      await measure(server.url.split(','), 'throwaway local broker');
+    } finally {
+      await server.close();
+    }
   }
 }

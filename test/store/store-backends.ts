@@ -3,28 +3,21 @@ import { type Logger, silentLogger } from '../../src/logger.js';
 import { PgClient } from '../../src/store/pg-client.js';
 import { parsePostgresUrl } from '../../src/store/postgres-url.js';
 import { SqlStore } from '../../src/store/sql-store.js';
+import { cannotStart, createTestDatabase, type PrivateServer, startPostgres } from '../support/services.js';
 import { type TestDb, openTestDb, testDbOver } from './fixtures.js';
-import { type PostgresServer, startPostgresServer } from './postgres-server.js';
 
 /**
  * The SqlStore behaviour tests run against each implementation, so PGlite and PostgreSQL are held to the
- * same expectations. One PostgreSQL server per test file (each file is its own process), started on first
- * use and stopped when the file's tests end.
+ * same expectations. One private PostgreSQL per test file (each file is its own process), started through
+ * scripts/services.sh on first use and removed when the file's tests end.
  */
 
-let server: Promise<PostgresServer> | undefined;
-let databases = 0;
+let server: Promise<PrivateServer> | undefined;
 
-/** This file's throwaway PostgreSQL server. */
-export function postgresServer(): Promise<PostgresServer> {
-  server ??= startPostgresServer();
-  return server;
-}
-
-/** A fresh database on this file's server, with the Store the way createPostgresStore builds it. */
+/** A fresh database on this file's PostgreSQL, with the Store the way createPostgresStore builds it. */
 export async function openPostgresTestDb(logger: Logger = silentLogger()): Promise<TestDb> {
-  const pgServer = await postgresServer();
-  const url = await pgServer.createDatabase(`tickflow_test_${process.pid}_${++databases}`);
+  server ??= startPostgres();
+  const { url } = await createTestDatabase((await server).url);
   const client = new PgClient({
     ...parsePostgresUrl(url),
     logger,
@@ -38,9 +31,13 @@ export async function openPostgresTestDb(logger: Logger = silentLogger()): Promi
   return testDbOver(url, store, client, () => Promise.resolve());
 }
 
-export const STORE_BACKENDS = [
-  { name: 'pglite', open: () => openTestDb() },
-  { name: 'postgres', open: () => openPostgresTestDb() },
+let postgresMissing: string | false | undefined;
+/** False when this file can start its PostgreSQL, else why not; asked once, so a skip is announced once. */
+const cannotStartPostgres = (): string | false => (postgresMissing ??= cannotStart(['postgres']));
+
+const STORE_BACKENDS = [
+  { name: 'pglite', open: () => openTestDb(), skip: (): string | false => false },
+  { name: 'postgres', open: () => openPostgresTestDb(), skip: cannotStartPostgres },
 ] as const;
 
 /** One database per backend per file, opened for the first suite that needs it and kept for the rest. */
@@ -49,7 +46,7 @@ const opened = new Map<string, Promise<TestDb>>();
 // At the top level: after the file's last test, the databases close before their server stops.
 after(async () => {
   for (const db of opened.values()) await (await db).dispose();
-  await (await server)?.dispose();
+  await (await server)?.close();
 });
 
 /**
@@ -59,7 +56,7 @@ after(async () => {
 export function describeEachStore(name: string, body: (db: TestDb) => void): void {
   for (const backend of STORE_BACKENDS) {
     const db = {} as TestDb;
-    describe(`${name} (${backend.name})`, () => {
+    describe(`${name} (${backend.name})`, { skip: backend.skip() }, () => {
       before(async () => {
         let open = opened.get(backend.name);
         if (open === undefined) {

@@ -1,4 +1,4 @@
-/** Shared pieces of the Kafka adapter's tests: a log on the test broker, recording handlers, polling. */
+/** Shared pieces of the Kafka adapter's tests: a log on a private broker, recording handlers, polling. */
 import { after, before } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import { createKafkaLog } from '../../../src/log/kafka/kafka-log.js';
@@ -12,33 +12,43 @@ import type {
   StartPosition,
 } from '../../../src/log/log.js';
 import { silentLogger } from '../../../src/logger.js';
-import { KafkaBroker } from './broker.js';
+import { type PrivateServer, startKafka } from '../../support/services.js';
 
 let clients = 0;
 
 export interface KafkaFixture {
-  readonly broker: KafkaBroker;
+  /** The broker from scripts/services.sh: `stop()` and `start()` it for an outage. */
+  readonly server: PrivateServer;
+  /** Its KAFKA_BROKERS as a client's bootstrap list. */
+  readonly brokers: readonly string[];
   readonly log: Log;
 }
 
-/** A broker and a started log on it for the tests of one file, stopped and deleted after them. */
+/**
+ * A private broker and a started log on it for the tests of one file, removed after them. Call it inside
+ * a `describe` that has `{ skip: cannotStart(['kafka']) }`.
+ */
 export function useKafka(options: Partial<KafkaLogOptions> = {}): KafkaFixture {
-  const fixture = {} as { broker: KafkaBroker; log: Log };
+  const fixture = {} as { server: PrivateServer; brokers: readonly string[]; log: Log };
   before(async () => {
-    fixture.broker = await KafkaBroker.start();
-    fixture.log = kafkaLog(fixture.broker, options);
+    fixture.server = await startKafka();
+    fixture.brokers = fixture.server.url.split(',');
+    fixture.log = kafkaLog(fixture.brokers, options);
     await fixture.log.start();
   });
   after(async () => {
-    await fixture.log.close();
-    await fixture.broker.destroy();
+    try {
+      await fixture.log.close();
+    } finally {
+      await fixture.server.close();
+    }
   });
   return fixture;
 }
 
-export function kafkaLog(broker: KafkaBroker, options: Partial<KafkaLogOptions> = {}): Log {
+export function kafkaLog(brokers: readonly string[], options: Partial<KafkaLogOptions> = {}): Log {
   return createKafkaLog({
-    brokers: broker.brokers,
+    brokers,
     clientId: `test-${++clients}`,
     logger: silentLogger(),
     sessionTimeoutMs: 6_000,
@@ -49,8 +59,8 @@ export function kafkaLog(broker: KafkaBroker, options: Partial<KafkaLogOptions> 
   });
 }
 
-export function admin(broker: KafkaBroker): Admin {
-  return new Admin({ clientId: `test-admin-${++clients}`, bootstrapBrokers: broker.brokers });
+export function admin(brokers: readonly string[]): Admin {
+  return new Admin({ clientId: `test-admin-${++clients}`, bootstrapBrokers: [...brokers] });
 }
 
 export type HandlerEvent = {
