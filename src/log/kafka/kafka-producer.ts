@@ -6,6 +6,8 @@ import type { ResolvedKafkaOptions } from './kafka-options.js';
 
 type Message = MessageToProduce;
 
+const RETRY_DELAY_MS = 1_000;
+
 /**
  * Kafka's default partitioner, as the Java client computes it (murmur2 of the key bytes, sign bit
  * cleared), so tickflow and any other producer put a symbol on the same partition; the client takes it
@@ -31,6 +33,11 @@ export class KafkaProducer implements LogProducer {
       partitioner: partitioner(),
       timeout: options.requestTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
+      // The idempotent producer otherwise retries for ever, and a retry running when it is closed goes on
+      // (once a second, on a closed pool), keeping the process alive. A send fails after sendTimeoutMs
+      // anyway, so its retries stop about then.
+      retries: Math.max(2, Math.ceil(options.sendTimeoutMs / RETRY_DELAY_MS)),
+      retryDelay: RETRY_DELAY_MS,
     });
   }
 
