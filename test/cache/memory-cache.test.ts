@@ -1,20 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LatestPrice, Update } from '../../src/cache/cache.js';
+import type { Update } from '../../src/cache/cache.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
-import { TickflowError } from '../../src/errors.js';
-
-const latest = (symbol: string, price: number): LatestPrice => ({
-  symbol,
-  price,
-  ts: 1_700_000_000_000,
-  source: 'test',
-  change_24h: 1.5,
-  volume_24h: null,
-  stale: false,
-});
-
-const tickUpdate = (symbol: string, price: number): Update => ({ type: 'tick', ...latest(symbol, price) });
+import { isUnavailable, latest, tickUpdate } from './fixtures.js';
 
 /** A cache on a clock the test moves by hand. */
 function clockedCache(): { cache: MemoryCache; advance: (ms: number) => void } {
@@ -22,12 +10,6 @@ function clockedCache(): { cache: MemoryCache; advance: (ms: number) => void } {
   const cache = new MemoryCache({ now: () => now });
   return { cache, advance: (ms) => (now += ms) };
 }
-
-const isUnavailable = (err: unknown): boolean =>
-  err instanceof TickflowError &&
-  err.code === 'TF_CACHE_UNAVAILABLE' &&
-  err.retriable &&
-  err.statusCode === 503;
 
 async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -2,33 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import { Redis } from 'ioredis';
-import type { LatestPrice, Update } from '../../src/cache/cache.js';
 import { createRedisCache, type RedisCache, type RedisCacheOptions } from '../../src/cache/redis-cache.js';
-import { TickflowError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { type LogLine, recordingLogger } from '../support/recording-logger.js';
 import { type PrivateServer, startRedis } from '../support/services.js';
+import { isUnavailable, latest, tickUpdate } from './fixtures.js';
 
-export const latest = (symbol: string, price: number): LatestPrice => ({
-  symbol,
-  price,
-  ts: 1_700_000_000_000,
-  source: 'test',
-  change_24h: 1.5,
-  volume_24h: null,
-  stale: false,
-});
-
-export const tickUpdate = (symbol: string, price: number): Update => ({
-  type: 'tick',
-  ...latest(symbol, price),
-});
-
-export const isUnavailable = (err: unknown): boolean =>
-  err instanceof TickflowError &&
-  err.code === 'TF_CACHE_UNAVAILABLE' &&
-  err.retriable &&
-  err.statusCode === 503;
+export { isUnavailable, latest, tickUpdate };
 
 /** A private Redis for the tests of one file, removed after them. */
 export function useRedis(): { server: PrivateServer } {
