@@ -1,5 +1,4 @@
-import { ConfigError } from '../errors.js';
-import { redactUrl } from '../lib/redact-url.js';
+import { parseServerUrl } from '../lib/server-url.js';
 
 /** A validated Redis URL: the string for the client, and a description that is safe to log. */
 export interface RedisTarget {
@@ -29,16 +28,12 @@ function problemOf(parsed: URL): string | undefined {
 
 /** Checks a Redis URL once, at the edge; throws TF_CONFIG_INVALID saying what is wrong with it. */
 export function parseRedisUrl(url: string): RedisTarget {
-  const invalid = (reason: string): ConfigError =>
-    new ConfigError([`Redis URL "${redactUrl(url)}": ${reason}`]);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('not a URL; expected redis://[[user]:password@]host[:port][/db]');
-  }
-  const problem = problemOf(parsed);
-  if (problem !== undefined) throw invalid(problem);
+  const { parsed, invalid } = parseServerUrl(
+    url,
+    'Redis',
+    'redis://[[user]:password@]host[:port][/db]',
+    problemOf,
+  );
   const db = Number(parsed.pathname.slice(1) || '0');
   if (!Number.isSafeInteger(db)) throw invalid(`database ${parsed.pathname.slice(1)} is out of range`);
   return { url: parsed.href, server: `${parsed.hostname}:${parsed.port || DEFAULT_PORT}/${db}` };

@@ -1,5 +1,4 @@
-import { ConfigError } from '../errors.js';
-import { redactUrl } from '../lib/redact-url.js';
+import { parseServerUrl } from '../lib/server-url.js';
 
 /** A validated PostgreSQL URL: the string for the driver, and a description that is safe to log. */
 export interface PostgresTarget {
@@ -27,16 +26,12 @@ function problemOf(parsed: URL): string | undefined {
 
 /** Checks a PostgreSQL URL once, at the edge; throws TF_CONFIG_INVALID saying what is wrong with it. */
 export function parsePostgresUrl(url: string): PostgresTarget {
-  const invalid = (reason: string): ConfigError =>
-    new ConfigError([`PostgreSQL URL "${redactUrl(url)}": ${reason}`]);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('not a URL; expected postgres://user:password@host:5432/database');
-  }
-  const problem = problemOf(parsed);
-  if (problem !== undefined) throw invalid(problem);
+  const { parsed } = parseServerUrl(
+    url,
+    'PostgreSQL',
+    'postgres://user:password@host:5432/database',
+    problemOf,
+  );
   const host = parsed.hostname === '' ? (parsed.searchParams.get('host') ?? '') : parsed.hostname;
   const user = parsed.username === '' ? '' : `${decodeURIComponent(parsed.username)}@`;
   const database = decodeURIComponent(parsed.pathname.slice(1));
