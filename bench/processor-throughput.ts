@@ -10,17 +10,19 @@ import { defaultOptions, report, T0, tick } from './support.js';
 const SYMBOLS = 100;
 const TICKS = 1_000_000;
 const PASSES = 5;
+const FIRST_TRADE_ID = 3_000_000_000;
 
 const rand = seededRandom(42);
 const names = Array.from({ length: SYMBOLS }, (_, i) => `SYM${i}`);
 const prices = names.map(() => 100 + rand() * 1000);
-// Each symbol gets a tick every 100 ms of event time; one in ten arrives up to 5 s out of order.
+// Each symbol gets a tick every 100 ms of event time; one in ten arrives up to 5 s out of order. Trade ids
+// count per symbol, as an exchange numbers each market's trades.
 const ticks: Tick[] = [];
 for (let k = 0; k < TICKS; k++) {
   const s = k % SYMBOLS;
   prices[s] = prices[s]! * (1 + (rand() - 0.5) * 0.002);
   const ts = T0 + Math.floor(k / SYMBOLS) * 100 - (rand() < 0.1 ? Math.floor(rand() * 5_000) : 0);
-  ticks.push(tick(names[s]!, prices[s], ts, rand() * 2, String(k)));
+  ticks.push(tick(names[s]!, prices[s], ts, rand() * 2, String(FIRST_TRADE_ID + Math.floor(k / SYMBOLS))));
 }
 let candles = 0;
 let alerts = 0;

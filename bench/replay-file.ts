@@ -5,39 +5,16 @@
  * peak RSS (`/usr/bin/time`).
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../src/lib/seeded-random.js';
-import { report, T0 } from './support.js';
+import { report } from './support.js';
+import { SYMBOLS, writeTicks } from './support/tick-file.js';
 
-const SYMBOLS = 100;
 const SIZES = [1_000_000, 5_000_000];
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-async function writeTicks(path: string, count: number): Promise<void> {
-  const rand = seededRandom(7);
-  const names = Array.from({ length: SYMBOLS }, (_, i) => `SYM${i}`);
-  const prices = names.map(() => 100 + Math.round(rand() * 100_000) / 100);
-  const out = createWriteStream(path);
-  let chunk = '';
-  for (let k = 0; k < count; k++) {
-    const s = k % SYMBOLS;
-    prices[s] = Math.max(0.01, Math.round(prices[s]! * (1 + (rand() - 0.5) * 0.002) * 100) / 100);
-    const ts = T0 + Math.floor(k / SYMBOLS) * 100 - (rand() < 0.1 ? Math.floor(rand() * 5_000) : 0);
-    const volume = Math.round(rand() * 2e8) / 1e8;
-    chunk += `{"symbol":"${names[s]!}","price":${prices[s]},"ts":${ts},"volume":${volume},"seq":"${k}","source":"binance"}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-}
 
 function replay(path: string, ticks: number): Record<string, number> {
   const started = performance.now();
