@@ -13,7 +13,14 @@ export class SeqRanges {
   check(id: number, ts: number): boolean {
     const { lo, hi, newest } = this;
     const n = hi.length;
-    if (n === 0 || id > (hi[n - 1] as number) + 1) {
+    const last = n - 1;
+    if (n > 0 && id === (hi[last] as number) + 1) {
+      // The next trade: the usual case, so it comes first.
+      hi[last] = id;
+      if (ts > (newest[last] as number)) newest[last] = ts;
+      return false;
+    }
+    if (n === 0 || id > (hi[last] as number) + 1) {
       lo.push(id);
       hi.push(id);
       newest.push(ts);

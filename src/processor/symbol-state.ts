@@ -23,6 +23,11 @@ export class SymbolState {
   cutoff = -Infinity;
   /** The watermark at which `cutoff` next moves. */
   nextCutoffAt = -Infinity;
+  /**
+   * No watermark below this fires or purges a window or moves the cutoff, so moving the clock up to it is
+   * only an assignment; -Infinity until the first advance works it out.
+   */
+  nextTimerAt = -Infinity;
   dedup = new Deduplicator();
   readonly panes: Pane[];
 

@@ -66,7 +66,10 @@ export class WindowOperator {
       const previousMax = state.maxTs;
       state.maxTs = tick.ts;
       const watermark = boundedWatermark(tick.ts, this.bound);
-      if (watermark > state.watermark) this.advance(state, watermark, previousMax, true);
+      if (watermark <= state.watermark) return;
+      if (watermark < state.nextTimerAt && watermark - previousMax < this.minStaleGap)
+        state.watermark = watermark;
+      else this.advance(state, watermark, previousMax, true);
     }
   }
 
@@ -169,6 +172,7 @@ export class WindowOperator {
       const end = start + size;
       if (!hasFired(end, watermark)) {
         this.windowFor(pane, start, end, tick, false).add(tick.price, ts, tick.volume);
+        if (end - 1 < state.nextTimerAt) state.nextTimerAt = end - 1;
         accepted = true;
         continue;
       }
@@ -232,6 +236,13 @@ export class WindowOperator {
       }
     }
     if (watermark >= state.nextCutoffAt) this.moveCutoff(state);
+    // Every live window starts at or after the cutoff, so none is purged before the cutoff moves.
+    let nextTimerAt = state.nextCutoffAt;
+    for (const pane of panes) {
+      const next = pane.windows[pane.fired];
+      if (next !== undefined) nextTimerAt = Math.min(nextTimerAt, next.end - 1);
+    }
+    state.nextTimerAt = nextTimerAt;
     if (checkStale && watermark - lastEventTime >= this.minStaleGap) {
       for (let i = 0; i < panes.length; i++) {
         this.detector.onClockAdvanced(

@@ -30,6 +30,19 @@ describe('window edges', () => {
     assert.equal(h.op.watermarkOf('BTC'), T0 + min(1) - 1);
   });
 
+  test('a window opened by an out-of-order tick, after a later window, fires when W reaches its end - 1', () => {
+    // With 30 s of allowed lateness, the next purge is later than this window's end: only its own end counts.
+    const h = harness({ intervals: '1m', outOfOrdernessMs: sec(10), allowedLatenessMs: sec(30) });
+    h.feed(tick({ ts: T0 + min(1) + sec(5), price: 2 }), tick({ ts: T0 + sec(50), price: 1 }));
+    assert.equal(h.candles.length, 0, 'W = end - 6 s: nothing has fired');
+    h.feed(tick({ ts: T0 + min(1) + sec(10), price: 3 }));
+    assert.deepEqual(
+      h.candles.map((c) => [c.windowStart, c.open, c.trades]),
+      [[T0, 1, 1]],
+      'W = end - 1 of the earlier window: it fires, with its one tick',
+    );
+  });
+
   test('empty windows produce no candle', () => {
     const h = harness({ intervals: '1m' });
     h.feed(tick({ ts: T0 }), tick({ ts: T0 + min(5) }));
