@@ -3,11 +3,11 @@ import type { Readable, Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { alertToJson } from '../domain/alert.js';
 import { candleToJson } from '../domain/candle.js';
-import { decodeTick, isBlank } from '../domain/record-parse.js';
+import { TickLineDecoder } from '../domain/tick-lines.js';
 import { type EventTimeBound, tickToJson } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import { TickflowError, errorMessage } from '../errors.js';
-import { readLineBatches } from '../io/read-lines.js';
+import { readWholeLines } from '../io/read-lines.js';
 import { createOperator } from '../pipeline/create-operator.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import { JsonlWriter } from './jsonl-writer.js';
@@ -35,7 +35,7 @@ const USAGE =
 /** Opens the input and waits until it is readable, so a missing file is reported before any output. */
 async function openInput(path: string, stdin: Readable): Promise<Readable> {
   if (path === '-') return stdin;
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 18 });
   await new Promise<void>((resolve, reject) => {
     stream.once('readable', resolve);
     stream.once('error', reject);
@@ -106,19 +106,18 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
 
   let lines = 0;
   let invalid = 0;
+  const decoder = new TickLineDecoder({
+    tick: (tick) => {
+      operator.process(tick);
+    },
+    invalid: (lineNo, reason) => {
+      invalid++;
+      say(`line ${lineNo}: ${reason}`);
+    },
+  });
   try {
-    for await (const batch of readLineBatches(input)) {
-      for (const [i, line] of batch.lines.entries()) {
-        if (isBlank(line)) continue;
-        const result = decodeTick(line, null, bound);
-        if (result.ok) {
-          operator.process(result.tick);
-          continue;
-        }
-        invalid++;
-        say(`line ${batch.firstLineNo + i}: ${result.reason}`);
-      }
-      lines = batch.firstLineNo + batch.lines.length - 1;
+    for await (const text of readWholeLines(input)) {
+      lines += decoder.decode(text, lines + 1, null, bound);
       await candles.flushIfFull();
       await alerts?.flushIfFull();
       await late?.flushIfFull();

@@ -1,5 +1,6 @@
 import { type EventTimeBound, type Tick, validateTick } from './tick.js';
 import type { EpochMs } from './time.js';
+import { StringTable } from './string-table.js';
 
 /** A record's text parsed as JSON, or why it is not JSON. */
 export type ParsedRecord =
@@ -43,11 +44,7 @@ export function decodeTick(text: string, now: EpochMs | null, bound?: EventTimeB
   return result.ok ? result : { ok: false, reason: `${result.field}: ${result.reason}` };
 }
 
-/** A line with nothing but whitespace (checked cheaply: records start with "{"). */
-export const isBlank = (line: string): boolean =>
-  line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
-
-/** The scanner's position after the last value it read. */
+/** The scanner's position after the last key or number it read. */
 let cursor = 0;
 
 /**
@@ -55,169 +52,187 @@ let cursor = 0;
  * undefined rather than absent (which every reader of records treats alike).
  */
 export interface FlatRecord {
-  readonly symbol: unknown;
-  readonly price: unknown;
-  readonly ts: unknown;
-  readonly received_at: unknown;
-  readonly source: unknown;
-  readonly volume: unknown;
-  readonly seq: unknown;
-  readonly partition: unknown;
-  readonly change_24h: unknown;
-  readonly volume_24h: unknown;
-  readonly type: unknown;
-  readonly at: unknown;
-  readonly reason: unknown;
+  symbol: unknown;
+  price: unknown;
+  ts: unknown;
+  received_at: unknown;
+  source: unknown;
+  volume: unknown;
+  seq: unknown;
+  partition: unknown;
+  change_24h: unknown;
+  volume_24h: unknown;
+  type: unknown;
+  at: unknown;
+  reason: unknown;
 }
 
+/** The keys of the common shape, by index; the scanner matches each as its quoted name and colon. */
+const KEYS = [
+  'symbol',
+  'price',
+  'ts',
+  'received_at',
+  'source',
+  'volume',
+  'seq',
+  'partition',
+  'change_24h',
+  'volume_24h',
+  'type',
+  'at',
+  'reason',
+] as const;
+const SYMBOL = 0;
+const SOURCE = 4;
+const KEY_TEXTS = KEYS.map((k) => `"${k}":`);
+const KEY_INDEX = new Map<string, number>(KEYS.map((k, i) => [k, i]));
+
 /**
- * The common shape, read directly into one object of a fixed shape; undefined whenever `JSON.parse` must
- * decide (whitespace, escapes, an exponent, a long number, another key, a key twice, anything nested).
+ * Reads records of the common shape directly into one reused object of a fixed shape, and says false
+ * whenever `JSON.parse` must decide (whitespace, escapes, an exponent, a long number, another key, a key
+ * twice, anything nested). It expects the keys in the order of the record before (a writer repeats its
+ * order), so a key usually costs one comparison, and it keeps the symbols and source names it reads in a
+ * table, so each is one string that pins no input.
  */
-export function scanFlatRecord(s: string): FlatRecord | undefined {
-  const n = s.length;
-  if (n < 3 || s.charCodeAt(0) !== 123 || s.charCodeAt(n - 1) !== 125) return undefined;
-  let symbol, price, ts, receivedAt, source, volume, seq, partition, change24h, volume24h, type, at, reason;
-  let seen = 0;
-  let i = 1;
-  for (;;) {
-    const bit = scanKey(s, i);
-    if (bit === 0) return undefined;
-    if ((seen & bit) !== 0) return undefined;
-    seen |= bit;
-    i = cursor;
-    if (s.charCodeAt(i) !== 58) return undefined; // :
-    i++;
-    const c = s.charCodeAt(i);
-    let value: unknown;
-    if (c === QUOTE) {
-      value = scanString(s, i);
-      if (value === undefined) return undefined;
-    } else if (c === 110) {
-      if (!s.startsWith('null', i)) return undefined;
-      value = null;
-      cursor = i + 4;
-    } else {
-      value = scanNumber(s, i);
-      if (value === undefined) return undefined;
+export class RecordScanner {
+  /** The record the last successful `scan` read. It is reused: read it before the next scan. */
+  readonly record: FlatRecord = {
+    symbol: undefined,
+    price: undefined,
+    ts: undefined,
+    received_at: undefined,
+    source: undefined,
+    volume: undefined,
+    seq: undefined,
+    partition: undefined,
+    change_24h: undefined,
+    volume_24h: undefined,
+    type: undefined,
+    at: undefined,
+    reason: undefined,
+  };
+  /** The key indexes of the last record, in its order. */
+  private readonly order: number[] = [];
+  private readonly names = new StringTable();
+
+  /** Reads `s.slice(start, end)` into `record`; false when it is not in the common shape. */
+  scan(s: string, start: number, end: number): boolean {
+    if (end - start < 3 || s.charCodeAt(start) !== 123 || s.charCodeAt(end - 1) !== 125) return false;
+    const r = this.record;
+    r.symbol = r.price = r.ts = r.received_at = r.source = r.volume = r.seq = undefined;
+    r.partition = r.change_24h = r.volume_24h = r.type = r.at = r.reason = undefined;
+    const order = this.order;
+    let seen = 0;
+    let i = start + 1;
+    for (let k = 0; ; k++) {
+      let key = k < order.length ? (order[k] as number) : -1;
+      const expected = KEY_TEXTS[key] ?? '';
+      // Slicing and comparing whole is faster than comparing a character at a time.
+      if (key >= 0 && s.slice(i, i + expected.length) === expected) {
+        i += expected.length;
+      } else {
+        key = scanKey(s, i, end);
+        if (key < 0) return false;
+        order[k] = key;
+        i = cursor;
+      }
+      if ((seen & (1 << key)) !== 0) return false;
+      seen |= 1 << key;
+      const c = s.charCodeAt(i);
+      let value: unknown;
+      if (c === QUOTE) {
+        const close = stringEnd(s, i + 1, end);
+        if (close < 0) return false;
+        const text = s.slice(i + 1, close);
+        value = key === SYMBOL || key === SOURCE ? this.names.intern(text) : text;
+        i = close + 1;
+      } else if (c === 110) {
+        if (!s.startsWith('null', i)) return false;
+        value = null;
+        i += 4;
+      } else {
+        value = scanNumber(s, i);
+        if (value === undefined) return false;
+        i = cursor;
+      }
+      switch (key) {
+        case 0:
+          r.symbol = value;
+          break;
+        case 1:
+          r.price = value;
+          break;
+        case 2:
+          r.ts = value;
+          break;
+        case 3:
+          r.received_at = value;
+          break;
+        case 4:
+          r.source = value;
+          break;
+        case 5:
+          r.volume = value;
+          break;
+        case 6:
+          r.seq = value;
+          break;
+        case 7:
+          r.partition = value;
+          break;
+        case 8:
+          r.change_24h = value;
+          break;
+        case 9:
+          r.volume_24h = value;
+          break;
+        case 10:
+          r.type = value;
+          break;
+        case 11:
+          r.at = value;
+          break;
+        default:
+          r.reason = value;
+      }
+      const d = s.charCodeAt(i);
+      if (d === 44 && i < end - 1) {
+        i++; // ,
+        continue;
+      }
+      return d === 125 && i === end - 1;
     }
-    switch (bit) {
-      case 1:
-        symbol = value;
-        break;
-      case 2:
-        price = value;
-        break;
-      case 4:
-        ts = value;
-        break;
-      case 8:
-        receivedAt = value;
-        break;
-      case 16:
-        source = value;
-        break;
-      case 32:
-        volume = value;
-        break;
-      case 64:
-        seq = value;
-        break;
-      case 128:
-        partition = value;
-        break;
-      case 256:
-        change24h = value;
-        break;
-      case 512:
-        volume24h = value;
-        break;
-      case 1024:
-        type = value;
-        break;
-      case 2048:
-        at = value;
-        break;
-      default:
-        reason = value;
-    }
-    i = cursor;
-    const d = s.charCodeAt(i);
-    if (d === 44) {
-      i++; // ,
-      continue;
-    }
-    if (d !== 125 || i !== n - 1) return undefined;
-    return {
-      symbol,
-      price,
-      ts,
-      received_at: receivedAt,
-      source,
-      volume,
-      seq,
-      partition,
-      change_24h: change24h,
-      volume_24h: volume24h,
-      type,
-      at,
-      reason,
-    };
   }
 }
 
-/**
- * The bit of the known key whose quoted name starts at `i` (and moves the cursor past it), or 0 for any
- * other key: symbol 1, price 2, ts 4, received_at 8, source 16, volume 32, seq 64, partition 128,
- * change_24h 256, volume_24h 512, type 1024, at 2048, reason 4096. Matched in place, without a copy.
- */
-function scanKey(s: string, i: number): number {
-  if (s.charCodeAt(i) !== QUOTE) return 0;
-  const end = s.indexOf('"', i + 1);
-  if (end === -1) return 0;
-  cursor = end + 1;
-  switch (end - i - 1) {
-    case 2:
-      return s.startsWith('ts', i + 1) ? 4 : s.startsWith('at', i + 1) ? 2048 : 0;
-    case 3:
-      return s.startsWith('seq', i + 1) ? 64 : 0;
-    case 4:
-      return s.startsWith('type', i + 1) ? 1024 : 0;
-    case 5:
-      return s.startsWith('price', i + 1) ? 2 : 0;
-    case 6:
-      return s.startsWith('symbol', i + 1)
-        ? 1
-        : s.startsWith('source', i + 1)
-          ? 16
-          : s.startsWith('volume', i + 1)
-            ? 32
-            : s.startsWith('reason', i + 1)
-              ? 4096
-              : 0;
-    case 9:
-      return s.startsWith('partition', i + 1) ? 128 : 0;
-    case 10:
-      return s.startsWith('change_24h', i + 1) ? 256 : s.startsWith('volume_24h', i + 1) ? 512 : 0;
-    case 11:
-      return s.startsWith('received_at', i + 1) ? 8 : 0;
-    default:
-      return 0;
-  }
+const scanner = new RecordScanner();
+
+/** `scanner.scan` of a whole text, as a record of its own; undefined when it is not in the common shape. */
+export function scanFlatRecord(text: string): FlatRecord | undefined {
+  return scanner.scan(text, 0, text.length) ? { ...scanner.record } : undefined;
 }
 
-/** A string without escapes or control characters starting at the quote at `i`. */
-function scanString(s: string, i: number): string | undefined {
-  if (s.charCodeAt(i) !== QUOTE) return undefined;
-  for (let k = i + 1; k < s.length; k++) {
+/**
+ * The index of the known key whose quoted name and colon start at `i` (and moves the cursor past them),
+ * or -1 for any other key.
+ */
+function scanKey(s: string, i: number, end: number): number {
+  if (s.charCodeAt(i) !== QUOTE) return -1;
+  const close = s.indexOf('"', i + 1);
+  if (close === -1 || close >= end || s.charCodeAt(close + 1) !== 58) return -1;
+  cursor = close + 2;
+  return KEY_INDEX.get(s.slice(i + 1, close)) ?? -1;
+}
+
+/** The index of the quote that ends a string without escapes or control characters, or -1. */
+function stringEnd(s: string, from: number, end: number): number {
+  for (let k = from; k < end; k++) {
     const c = s.charCodeAt(k);
-    if (c === QUOTE) {
-      cursor = k + 1;
-      return s.slice(i + 1, k);
-    }
-    if (c === BACKSLASH || c < 32) return undefined;
+    if (c === QUOTE) return k;
+    if (c === BACKSLASH || c < 32) return -1;
   }
-  return undefined;
+  return -1;
 }
 
 /** A JSON number of at most 15 digits, no exponent, starting at `i`. */

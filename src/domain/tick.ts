@@ -39,9 +39,23 @@ export interface EventTimeBound {
 
 const fail = (field: string, reason: string): TickValidation => ({ ok: false, field, reason });
 
+/** Whether `text` is a symbol as it is, checked a character at a time: `SYMBOL_PATTERN`, without a regex. */
+function isNormalSymbol(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 32) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const alphanumeric = (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+    if (!alphanumeric && (i === 0 || (c !== 46 && c !== 95 && c !== 45))) return false;
+  }
+  return true;
+}
+
 /** Normalises a symbol (trim, upper case) or returns undefined when it cannot be one. */
 export function normaliseSymbol(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // Most symbols arrive normal already; that check is much cheaper than the normalising.
+  if (isNormalSymbol(value)) return value;
   const symbol = value.trim().toUpperCase();
   return SYMBOL_PATTERN.test(symbol) ? symbol : undefined;
 }

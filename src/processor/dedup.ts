@@ -1,4 +1,5 @@
 import type { Tick } from '../domain/tick.js';
+import { detached, StringTable } from '../domain/string-table.js';
 import { SeqRanges } from './seq-ranges.js';
 
 /**
@@ -26,30 +27,23 @@ export type DedupEntry =
 
 /** "0" or a decimal of up to 15 digits without a leading zero, as a number; null for any other text. */
 function tradeId(seq: string): number | null {
-  if (seq.length === 0 || seq.length > 15 || (seq.length > 1 && seq.charCodeAt(0) === 48)) return null;
-  for (let i = 0; i < seq.length; i++) {
+  const n = seq.length;
+  if (n === 0 || n > 15 || (n > 1 && seq.charCodeAt(0) === 48)) return null;
+  let id = 0;
+  for (let i = 0; i < n; i++) {
     const c = seq.charCodeAt(i);
     if (c < 48 || c > 57) return null;
+    id = id * 10 + (c - 48); // exact: 15 digits stay below 2^53
   }
-  return Number(seq);
+  return id;
 }
 
 /**
- * One copy of each short name (sources, sequences). A tick's strings may be slices of the text it was
- * read from, which a key kept for minutes would keep alive whole.
+ * One copy of each source name. A tick's strings may be slices of the text it was read from, which a key
+ * kept for minutes would keep alive whole.
  */
-function detached(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-const sourceNames = new Map<string, string>();
-function internSource(source: string): string {
-  const known = sourceNames.get(source);
-  if (known !== undefined) return known;
-  if (sourceNames.size >= 1_024) return detached(source);
-  const copy = detached(source);
-  sourceNames.set(copy, copy);
-  return copy;
-}
+const sourceNames = new StringTable();
+const internSource = (source: string): string => sourceNames.intern(source);
 
 /**
  * Deduplicates one symbol's ticks. A duplicate is the same observation delivered again: where the source
@@ -71,6 +65,8 @@ export class Deduplicator {
   private readonly ranges = new Map<string, SeqRanges>();
   /** Per source: sequence → the event time it was seen at. */
   private readonly sequences = new Map<string, Map<string, number>>();
+  private lastSource: string | null = null;
+  private lastRanges: SeqRanges | null = null;
 
   /** Returns true if the tick was seen before; otherwise remembers it. */
   check(tick: Tick): boolean {
@@ -83,7 +79,9 @@ export class Deduplicator {
   forgetBefore(cutoff: number): void {
     for (const [source, ranges] of this.ranges) {
       ranges.forgetBefore(cutoff);
-      if (ranges.size === 0) this.ranges.delete(source);
+      if (ranges.size > 0) continue;
+      this.ranges.delete(source);
+      if (ranges === this.lastRanges) this.lastRanges = null;
     }
     for (const [source, seen] of this.sequences) {
       for (const [seq, ts] of seen) if (ts < cutoff) seen.delete(seq);
@@ -173,11 +171,15 @@ export class Deduplicator {
   }
 
   private rangesOf(source: string): SeqRanges {
+    // A symbol's ticks nearly always come from one source: the last one found saves the lookup.
+    if (source === this.lastSource && this.lastRanges !== null) return this.lastRanges;
     let ranges = this.ranges.get(source);
     if (ranges === undefined) {
       ranges = new SeqRanges();
       this.ranges.set(internSource(source), ranges);
     }
+    this.lastSource = source;
+    this.lastRanges = ranges;
     return ranges;
   }
 

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { decodeTick, isBlank } from '../domain/record-parse.js';
+import { TickLineDecoder } from '../domain/tick-lines.js';
 import type { Tick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
-import { readLineBatches } from '../io/read-lines.js';
+import { readWholeLines } from '../io/read-lines.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus, TickSink } from './source.js';
 import { errorMessage } from '../errors.js';
@@ -88,35 +88,26 @@ export class FileSource implements Source {
 
   private async replay(input: Readable, sink: TickSink): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
-    let batch: Tick[] = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const ticks = batch;
-      batch = [];
-      await sink(ticks);
-      this.ticks += ticks.length;
-      this.tracker.succeeded(this.clock());
-    };
-    for await (const lines of readLineBatches(input)) {
-      for (const [i, line] of lines.lines.entries()) {
-        if (this.controller.signal.aborted) break;
-        this.lines = lines.firstLineNo + i;
-        if (isBlank(line)) continue;
-        const tick = this.parse(line, this.lines);
-        if (tick === null) continue;
-        batch.push(tick);
-        if (batch.length >= batchSize) await flush();
+    let decoded: Tick[] = [];
+    const decoder = new TickLineDecoder({
+      tick: (tick) => decoded.push(tick),
+      invalid: (lineNo, reason) => {
+        this.invalid(lineNo, reason);
+      },
+    });
+    const closing = (): boolean => this.controller.signal.aborted;
+    for await (const text of readWholeLines(input)) {
+      if (closing()) break;
+      this.lines += decoder.decode(text, this.lines + 1, epochMs(this.clock()));
+      const ticks = decoded;
+      decoded = [];
+      for (let i = 0; i < ticks.length && !closing(); i += batchSize) {
+        const batch = ticks.slice(i, i + batchSize);
+        await sink(batch);
+        this.ticks += batch.length;
+        this.tracker.succeeded(this.clock());
       }
-      if (this.controller.signal.aborted) break;
     }
-    await flush();
-  }
-
-  private parse(line: string, lineNo: number): Tick | null {
-    const result = decodeTick(line, epochMs(this.clock()));
-    if (result.ok) return result.tick;
-    this.invalid(lineNo, result.reason);
-    return null;
   }
 
   private invalid(lineNo: number, reason: string): void {

@@ -1,45 +1,39 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { readLineBatches } from '../../src/io/read-lines.js';
+import { readWholeLines } from '../../src/io/read-lines.js';
 
-/** Every line with its number, from a stream that delivers `chunks` as they are. */
-async function linesOf(chunks: readonly Buffer[]): Promise<[number, string][]> {
-  const out: [number, string][] = [];
-  for await (const batch of readLineBatches(Readable.from(chunks, { objectMode: false }))) {
-    batch.lines.forEach((line, i) => out.push([batch.firstLineNo + i, line]));
-  }
+/** The pieces read from a stream that delivers `chunks` as they are. */
+async function piecesOf(chunks: readonly (Buffer | string)[]): Promise<string[]> {
+  const out: string[] = [];
+  for await (const piece of readWholeLines(Readable.from(chunks, { objectMode: false }))) out.push(piece);
   return out;
 }
 
-test('lines end at \\n or \\r\\n, the last needs no end, and numbers run on across chunks', async () => {
+test('pieces hold whole lines: all but the last end in \\n, and together they are the text', async () => {
   const text = 'a\r\nbb\n\nccc\r\nlast';
   for (let cut = 0; cut <= text.length; cut++) {
-    const chunks = [Buffer.from(text.slice(0, cut)), Buffer.from(text.slice(cut))];
-    assert.deepEqual(
-      await linesOf(chunks),
-      [
-        [1, 'a'],
-        [2, 'bb'],
-        [3, ''],
-        [4, 'ccc'],
-        [5, 'last'],
-      ],
-      `cut at ${cut}`,
+    const pieces = await piecesOf([Buffer.from(text.slice(0, cut)), Buffer.from(text.slice(cut))]);
+    assert.equal(pieces.join(''), text, `cut at ${cut}`);
+    for (const piece of pieces.slice(0, -1)) assert.ok(piece.endsWith('\n'), `cut at ${cut}: ${piece}`);
+    assert.equal(pieces.at(-1)?.includes('last'), true);
+    assert.ok(
+      pieces.every((piece) => piece !== ''),
+      `cut at ${cut}: no empty piece`,
     );
   }
 });
 
-test('a character split between two chunks is read whole', async () => {
+test('a character split between two chunks is read whole, ASCII or not', async () => {
   const bytes = Buffer.from('{"symbol":"€"}\nnext\n');
-  const at = bytes.indexOf(0xe2) + 1; // inside the three bytes of €
-  assert.deepEqual(await linesOf([bytes.subarray(0, at), bytes.subarray(at)]), [
-    [1, '{"symbol":"€"}'],
-    [2, 'next'],
-  ]);
+  for (let at = 1; at < bytes.length; at++) {
+    const pieces = await piecesOf([bytes.subarray(0, at), bytes.subarray(at)]);
+    assert.deepEqual(pieces.join('').split('\n'), ['{"symbol":"€"}', 'next', ''], `cut at ${at}`);
+    for (const piece of pieces) assert.ok(piece.endsWith('\n'), `cut at ${at}: ${piece}`);
+  }
 });
 
-test('an empty stream has no lines, and a final newline adds none', async () => {
-  assert.deepEqual(await linesOf([]), []);
-  assert.deepEqual(await linesOf([Buffer.from('x\n')]), [[1, 'x']]);
+test('an empty stream gives nothing, a stream of strings is read as its bytes', async () => {
+  assert.deepEqual(await piecesOf([]), []);
+  assert.deepEqual(await piecesOf(['x\ny', 'z\n']), ['x\n', 'yz\n']);
 });
