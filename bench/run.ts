@@ -3,6 +3,7 @@
  * another) and prints all their figures as one JSON document. Benchmarks are not tests: they only measure.
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const BENCHES = [
@@ -19,6 +20,8 @@ const BENCHES = [
 ];
 const only = process.argv.slice(2);
 
+// The load before the first benchmark: figures from a busy machine are not comparable.
+const load = loadavg().map((l) => Math.round(l * 100) / 100);
 const results: unknown[] = [];
 for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b.includes(o)))) {
   const path = fileURLToPath(new URL(file, import.meta.url));
@@ -33,5 +36,5 @@ for (const file of BENCHES.filter((b) => only.length === 0 || only.some((o) => b
   for (const line of run.stdout.split('\n')) if (line.trim() !== '') results.push(JSON.parse(line));
 }
 process.stdout.write(
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), load, results }, null, 2)}\n`,
 );
