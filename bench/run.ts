@@ -17,6 +17,7 @@ const BENCHES = [
   'api-ws.ts',
   'kafka-log.ts',
   'pipeline-kafka.ts',
+  'flink-replay.ts',
 ];
 const only = process.argv.slice(2);
 
