@@ -92,8 +92,8 @@ const KEY_INDEX = new Map<string, number>(KEYS.map((k, i) => [k, i]));
  * Reads records of the common shape directly into one reused object of a fixed shape, and says false
  * whenever `JSON.parse` must decide (whitespace, escapes, an exponent, a long number, another key, a key
  * twice, anything nested). It expects the keys in the order of the record before (a writer repeats its
- * order), so a key usually costs one comparison, and it keeps the symbols and source names it reads in a
- * table, so each is one string that pins no input.
+ * order), so a key usually costs one comparison, and no symbol or source name it reads pins the input
+ * it was read from, however long it is kept.
  */
 export class RecordScanner {
   /** The record the last successful `scan` read. It is reused: read it before the next scan. */
@@ -145,7 +145,9 @@ export class RecordScanner {
         const close = stringEnd(s, i + 1, end);
         if (close < 0) return false;
         const text = s.slice(i + 1, close);
-        value = key === SYMBOL || key === SOURCE ? this.names.intern(text) : text;
+        // V8 copies a slice shorter than 13 characters, which then pins nothing; a longer one is a view
+        // into the whole input, so a symbol or source name kept from it goes through the table.
+        value = text.length >= 13 && (key === SYMBOL || key === SOURCE) ? this.names.intern(text) : text;
         i = close + 1;
       } else if (c === 110) {
         if (!s.startsWith('null', i)) return false;
