@@ -1,8 +1,9 @@
 /**
  * `tickflow replay` against an Apache Flink 1.20 job doing the same windows on the same 5 M-tick file
  * (bench/flink: a local MiniCluster, windows on both cores; tickflow on one core, `taskset -c 0`). Wall
- * time of each whole process, start-up included, and Flink's own net job runtime; then the two sets of
- * candles compared window by window. Needs `npm run build`, Java 17 and Maven (which fetches Flink once).
+ * time of each whole process, start-up included (the median of three runs each, taken in turn), and
+ * Flink's own net job runtime; then the two sets of candles compared window by window. Needs
+ * `npm run build`, Java 17 and Maven (which fetches Flink once).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { report } from './support.js';
 import { writeTicks } from './support/tick-file.js';
 
 const TICKS = 5_000_000;
+const RUNS = 3;
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const PROJECT = fileURLToPath(new URL('flink/', import.meta.url));
 const JAR = join(PROJECT, 'target', 'tickflow-bench-flink-1.jar');
@@ -33,6 +35,8 @@ interface CandleLine {
 }
 
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
+const median = <T extends { ms: number }>(runs: T[]): T =>
+  [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as T;
 
 /** Runs a command to the end: its wall time in ms and its stdout; throws with its stderr if it fails. */
 function timed(command: string, args: string[]): { ms: number; stdout: string } {
@@ -104,11 +108,19 @@ if (skip !== null) {
   try {
     const input = join(dir, 'ticks.jsonl');
     await writeTicks(input, TICKS);
-    const ours = timed('taskset', ['-c', '0', process.execPath, BIN, 'replay', '--input', input]);
     const flinkOut = join(dir, 'flink');
-    await mkdir(flinkOut);
     const classpath = `${JAR}:${readFileSync(CLASSPATH, 'utf8').trim()}`;
-    const flink = timed('java', ['-cp', classpath, 'dev.tickflow.bench.ReplayJob', input, flinkOut]);
+    // Alternate the two, RUNS times each, and take the median of each: the machine's speed drifts.
+    const ourRuns: { ms: number; stdout: string }[] = [];
+    const flinkRuns: { ms: number; stdout: string }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      ourRuns.push(timed('taskset', ['-c', '0', process.execPath, BIN, 'replay', '--input', input]));
+      await rm(flinkOut, { recursive: true, force: true });
+      await mkdir(flinkOut);
+      flinkRuns.push(timed('java', ['-cp', classpath, 'dev.tickflow.bench.ReplayJob', input, flinkOut]));
+    }
+    const ours = median(ourRuns);
+    const flink = median(flinkRuns);
     const job = JSON.parse(flink.stdout.trim().split('\n').at(-1) ?? '{}') as { net_runtime_ms?: number };
     const theirs = readdirSync(flinkOut).flatMap((f) => parseLines(readFileSync(join(flinkOut, f), 'utf8')));
     const candles = parseLines(ours.stdout);
@@ -117,6 +129,7 @@ if (skip !== null) {
       ticks: TICKS,
       tickflow_cores: 1,
       flink_parallelism: 2,
+      runs: RUNS,
       tickflow_seconds: seconds(ours.ms),
       flink_seconds: seconds(flink.ms),
       flink_job_seconds: seconds(job.net_runtime_ms ?? NaN),
