@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './support.js';
-import { writeTicks } from './support/tick-file.js';
+import { warmPageCache, writeTicks } from './support/tick-file.js';
 
 const TICKS = 5_000_000;
 const RUNS = 3;
@@ -114,9 +114,11 @@ if (skip !== null) {
     const ourRuns: { ms: number; stdout: string }[] = [];
     const flinkRuns: { ms: number; stdout: string }[] = [];
     for (let run = 0; run < RUNS; run++) {
+      warmPageCache(input);
       ourRuns.push(timed('taskset', ['-c', '0', process.execPath, BIN, 'replay', '--input', input]));
       await rm(flinkOut, { recursive: true, force: true });
       await mkdir(flinkOut);
+      warmPageCache(input);
       flinkRuns.push(timed('java', ['-cp', classpath, 'dev.tickflow.bench.ReplayJob', input, flinkOut]));
     }
     const ours = median(ourRuns);

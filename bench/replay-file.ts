@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './support.js';
-import { SYMBOLS, writeTicks } from './support/tick-file.js';
+import { SYMBOLS, warmPageCache, writeTicks } from './support/tick-file.js';
 
 const SIZES = [1_000_000, 5_000_000];
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -21,6 +21,7 @@ const RUNS = 3;
 
 /** One replay of the file: wall seconds and peak RSS in MB. */
 function replayOnce(path: string): { seconds: number; rssMb: number } {
+  warmPageCache(path);
   const started = performance.now();
   const run = spawnSync(
     '/usr/bin/time',
