@@ -7,6 +7,8 @@ import type { OhlcvAccumulator } from './ohlcv-aggregate.js';
 export class Pane {
   windows: OhlcvAccumulator[] = [];
   fired = 0;
+  /** The start of the window the last tick fell in (NaN before one): most ticks fall in it too. */
+  lastStart = NaN;
 
   constructor(readonly series: SeriesState) {}
 }

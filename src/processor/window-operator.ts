@@ -168,7 +168,12 @@ export class WindowOperator {
     for (let i = 0; i < state.panes.length; i++) {
       const pane = state.panes[i] as Pane;
       const size = this.sizes[i] as number;
-      const start = assignWindowStart(ts, size);
+      // Two comparisons where they suffice: the remainder of an event time (beyond 2^31) is a slow fmod.
+      let start = pane.lastStart;
+      if (!(ts >= start && ts < start + size)) {
+        start = assignWindowStart(ts, size);
+        pane.lastStart = start;
+      }
       const end = start + size;
       if (!hasFired(end, watermark)) {
         this.windowFor(pane, start, end, tick, false).add(tick.price, ts, tick.volume);
