@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { report } from './support.js';
+import { medianBy, report } from './support.js';
 import { warmPageCache, writeTicks } from './support/tick-file.js';
 
 const TICKS = 5_000_000;
@@ -35,8 +35,6 @@ interface CandleLine {
 }
 
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
-const median = <T extends { ms: number }>(runs: T[]): T =>
-  [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as T;
 
 /** Runs a command to the end: its wall time in ms and its stdout; throws with its stderr if it fails. */
 function timed(command: string, args: string[]): { ms: number; stdout: string } {
@@ -121,8 +119,8 @@ if (skip !== null) {
       warmPageCache(input);
       flinkRuns.push(timed('java', ['-cp', classpath, 'dev.tickflow.bench.ReplayJob', input, flinkOut]));
     }
-    const ours = median(ourRuns);
-    const flink = median(flinkRuns);
+    const ours = medianBy(ourRuns, (r) => r.ms);
+    const flink = medianBy(flinkRuns, (r) => r.ms);
     const job = JSON.parse(flink.stdout.trim().split('\n').at(-1) ?? '{}') as { net_runtime_ms?: number };
     const theirs = readdirSync(flinkOut).flatMap((f) => parseLines(readFileSync(join(flinkOut, f), 'utf8')));
     const candles = parseLines(ours.stdout);

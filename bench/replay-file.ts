@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { report } from './support.js';
+import { medianBy, report } from './support.js';
 import { SYMBOLS, warmPageCache, writeTicks } from './support/tick-file.js';
 
 const SIZES = [1_000_000, 5_000_000];
@@ -35,15 +35,15 @@ function replayOnce(path: string): { seconds: number; rssMb: number } {
 }
 
 function replay(path: string, ticks: number): Record<string, number> {
-  const runs = Array.from({ length: RUNS }, () => replayOnce(path)).sort((a, b) => a.seconds - b.seconds);
-  const median = runs[Math.floor(RUNS / 2)] as { seconds: number };
-  const best = runs[0] as { seconds: number };
+  const runs = Array.from({ length: RUNS }, () => replayOnce(path));
+  const median = medianBy(runs, (r) => r.seconds).seconds;
+  const best = Math.min(...runs.map((r) => r.seconds));
   return {
     ticks,
     runs: RUNS,
-    seconds_median: Math.round(median.seconds * 100) / 100,
-    ticks_per_sec_median: Math.round(ticks / median.seconds),
-    ticks_per_sec_best: Math.round(ticks / best.seconds),
+    seconds_median: Math.round(median * 100) / 100,
+    ticks_per_sec_median: Math.round(ticks / median),
+    ticks_per_sec_best: Math.round(ticks / best),
     peak_rss_mb: Math.round(Math.max(...runs.map((r) => r.rssMb))),
   };
 }

@@ -73,3 +73,7 @@ export function candles(symbol: string, count: number, offset = 0): Candle[] {
     };
   });
 }
+
+/** The middle one of `runs` by `value` (the upper middle for an even count). */
+export const medianBy = <T>(runs: readonly T[], value: (run: T) => number): T =>
+  [...runs].sort((a, b) => value(a) - value(b))[Math.floor(runs.length / 2)] as T;

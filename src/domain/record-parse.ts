@@ -39,8 +39,12 @@ export type DecodedTick =
 /** Parses and validates one tick line (see `parseRecord` and `validateTick`). */
 export function decodeTick(text: string, now: EpochMs | null, bound?: EventTimeBound): DecodedTick {
   const parsed = parseRecord(text);
-  if (!parsed.ok) return parsed;
-  const result = validateTick(parsed.value, now, bound);
+  return parsed.ok ? decodeRecord(parsed.value, now, bound) : parsed;
+}
+
+/** Validates a parsed tick record; a rejection reads `field: reason`. */
+export function decodeRecord(raw: unknown, now: EpochMs | null, bound?: EventTimeBound): DecodedTick {
+  const result = validateTick(raw, now, bound);
   return result.ok ? result : { ok: false, reason: `${result.field}: ${result.reason}` };
 }
 

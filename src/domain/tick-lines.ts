@@ -1,5 +1,5 @@
-import { decodeTick, RecordScanner } from './record-parse.js';
-import { type EventTimeBound, type Tick, validateTick } from './tick.js';
+import { decodeRecord, decodeTick, RecordScanner } from './record-parse.js';
+import type { EventTimeBound, Tick } from './tick.js';
 import type { EpochMs } from './time.js';
 
 /** Where decoded lines go: each valid tick in line order, and each invalid line with its number. */
@@ -33,15 +33,11 @@ export class TickLineDecoder {
       if (next === -1) next = text.length;
       const end = next > start && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
       if (end > start && (text.charCodeAt(start) > 32 || text.slice(start, end).trim() !== '')) {
-        if (scanner.scan(text, start, end)) {
-          const result = validateTick(scanner.record, now, bound);
-          if (result.ok) sink.tick(result.tick);
-          else sink.invalid(lineNo, `${result.field}: ${result.reason}`);
-        } else {
-          const result = decodeTick(text.slice(start, end), now, bound);
-          if (result.ok) sink.tick(result.tick);
-          else sink.invalid(lineNo, result.reason);
-        }
+        const result = scanner.scan(text, start, end)
+          ? decodeRecord(scanner.record, now, bound)
+          : decodeTick(text.slice(start, end), now, bound);
+        if (result.ok) sink.tick(result.tick);
+        else sink.invalid(lineNo, result.reason);
       }
       lineNo++;
       start = next + 1;
