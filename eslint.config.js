@@ -19,8 +19,9 @@ const LAYERS = {
   sources: ['domain', 'config', 'io', 'lib'],
   api: ['domain', 'config', 'cache', 'store', 'io', 'lib'],
   pipeline: ['domain', 'config', 'processor', 'log', 'store', 'cache', 'sources', 'io', 'lib'],
+  web: ['domain'],
 };
-const FOLDERS = [...Object.keys(LAYERS), 'cli', 'web'];
+const FOLDERS = [...Object.keys(LAYERS), 'cli'];
 const layerRules = Object.entries(LAYERS).map(([folder, below]) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
@@ -34,6 +35,12 @@ const layerRules = Object.entries(LAYERS).map(([folder, below]) => ({
           })),
           ...(folder === 'domain'
             ? [{ group: ['../*.js'], message: 'src/domain is pure: it imports nothing else' }]
+            : []),
+          ...(folder === 'web'
+            ? [
+                { group: ['node:*'], message: 'src/web runs in the browser: no Node modules' },
+                { group: ['../*.js'], message: 'src/web imports only src/domain and its packages' },
+              ]
             : []),
         ],
       },
@@ -68,7 +75,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-console': 'error',
       'no-restricted-properties': [
         'error',

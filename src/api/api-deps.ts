@@ -3,6 +3,7 @@ import type { Settings } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { ConnectionLimits } from './connection-limits.js';
+import type { DashboardAssets } from './dashboard-assets.js';
 import type { HealthReport } from '../domain/health.js';
 import type { WsHubOptions } from './ws-hub.js';
 
@@ -26,7 +27,7 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Overall and per-component status, built by the pipeline. */
   readonly health: () => Promise<HealthReport>;
-  /** Served at `/`; a minimal live page when absent. */
-  readonly dashboardHtml?: string;
+  /** The built dashboard, served at `/`; absent when it is not built, and `/` then says so. */
+  readonly dashboard?: DashboardAssets;
   readonly options?: ApiOptions;
 }

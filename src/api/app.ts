@@ -14,10 +14,10 @@ import { requestIdFrom } from './request-id.js';
 import { installRequestHooks } from './request-hooks.js';
 import type { RouteContext } from './route-context.js';
 import { alertsRoute } from './routes/alerts.js';
+import { dashboardRoute } from './routes/dashboard.js';
 import { healthRoute } from './routes/health.js';
 import { historicalRoute } from './routes/historical.js';
 import { latestRoute } from './routes/latest.js';
-import { rootRoute } from './routes/root.js';
 import { symbolsRoute } from './routes/symbols.js';
 import { wsPricesRoute } from './routes/ws-prices.js';
 import { SymbolDirectory } from './symbol-directory.js';
@@ -40,7 +40,7 @@ const ROUTES = [
   alertsRoute,
   symbolsRoute,
   healthRoute,
-  rootRoute,
+  dashboardRoute,
   wsPricesRoute,
 ];
 

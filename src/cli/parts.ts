@@ -1,4 +1,6 @@
 import { buildApp } from '../api/app.js';
+import { fileURLToPath } from 'node:url';
+import { loadDashboardAssets } from '../api/dashboard-assets.js';
 import type { FastifyInstance } from 'fastify';
 import { ensureTopics } from '../pipeline/topics.js';
 import { checkHealth, type Probe } from '../pipeline/health-check.js';
@@ -8,6 +10,9 @@ import { ProcessorRunner } from '../pipeline/processor-runner.js';
 import { createSources } from '../sources/create-sources.js';
 import type { Adapters } from './adapters.js';
 import type { Part, ServiceContext } from './service.js';
+
+/** Where `npm run build` puts the dashboard bundle, beside this module's folder in dist/. */
+const DASHBOARD_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
 /** The parts a command runs, built lazily from the adapters so each command takes only what it needs. */
 export class Parts {
@@ -107,12 +112,16 @@ export class Parts {
     return {
       name: 'api',
       start: async () => {
+        const logger = this.ctx.logger.child({ component: 'api' });
+        const dashboard = await loadDashboardAssets(DASHBOARD_DIR);
+        if (dashboard === null) logger.warn({ dir: DASHBOARD_DIR }, 'dashboard not built; run npm run build');
         const app = await buildApp({
           store,
           cache,
           settings,
-          logger: this.ctx.logger.child({ component: 'api' }),
+          logger,
           health: () => checkHealth(probes, this.ingestor?.statuses() ?? []),
+          ...(dashboard === null ? {} : { dashboard }),
         });
         this.app = app;
         await app.listen({ host: settings.host, port: settings.port });

@@ -187,21 +187,6 @@ describe('API cross-cutting behaviour', () => {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /swagger/i);
     });
-
-    test('GET / serves a minimal live page, or the dashboard when one is given', async () => {
-      const res = await api.app.inject({ url: '/' });
-      assert.equal(res.statusCode, 200);
-      assert.match(String(res.headers['content-type']), /^text\/html/);
-      assert.match(res.body, /\/ws\/prices\//);
-      const app = await buildApp({ ...api.deps, dashboardHtml: '<!doctype html><title>dash</title>' });
-      try {
-        const dash = await app.inject({ url: '/' });
-        assert.equal(dash.body, '<!doctype html><title>dash</title>');
-        assert.match(String(dash.headers['content-type']), /^text\/html/);
-      } finally {
-        await app.close();
-      }
-    });
   });
 
   test('a request arriving after close began gets 503 TF_SHUTTING_DOWN in the usual body', async () => {

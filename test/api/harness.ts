@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps, ApiOptions } from '../../src/api/api-deps.js';
 import { buildApp } from '../../src/api/app.js';
+import type { DashboardAssets } from '../../src/api/dashboard-assets.js';
 import type { HealthReport } from '../../src/domain/health.js';
 import type { LatestPrice } from '../../src/cache/cache.js';
 import { MemoryCache } from '../../src/cache/memory-cache.js';
@@ -31,7 +32,7 @@ export interface Api {
 export interface ApiSetup {
   /** Setting flags, e.g. `{ symbols: 'BTC,ETH', 'cors-origins': 'http://localhost' }`. */
   readonly flags?: Readonly<Record<string, string>>;
-  readonly dashboardHtml?: string;
+  readonly dashboard?: DashboardAssets;
   readonly options?: ApiOptions;
 }
 
@@ -56,7 +57,7 @@ export async function startApi(setup: ApiSetup = {}): Promise<Api> {
     settings,
     logger,
     health: () => health(),
-    ...(setup.dashboardHtml === undefined ? {} : { dashboardHtml: setup.dashboardHtml }),
+    ...(setup.dashboard === undefined ? {} : { dashboard: setup.dashboard }),
     ...(setup.options === undefined ? {} : { options: setup.options }),
   };
   const app = await buildApp(deps);
