@@ -148,7 +148,10 @@ const alertItem = object({
 
 export const alertsResponse = object({ symbol: string, alerts: { type: 'array', items: alertItem } });
 
-export const symbolsResponse = object({ symbols: { type: 'array', items: string } });
+export const symbolsResponse = object({
+  symbols: { type: 'array', items: string },
+  complete: { type: 'boolean' },
+});
 
 export const healthResponse = object({
   status: { type: 'string', enum: ['ok', 'degraded', 'down'] },

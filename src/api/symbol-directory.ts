@@ -26,12 +26,21 @@ export class SymbolDirectory {
     return stored.some((s) => s.symbol === symbol);
   }
 
-  /** Configured symbols in their configured order, then the store's others, sorted. */
-  async all(): Promise<string[]> {
-    const extra = (await this.#store.symbols())
+  /**
+   * Configured symbols in their configured order, then the store's others, sorted. With the store down,
+   * the configured ones alone and `complete: false`: live prices of those still flow without it.
+   */
+  async all(): Promise<{ symbols: string[]; complete: boolean }> {
+    let stored: readonly { readonly symbol: string }[];
+    try {
+      stored = await this.#store.symbols();
+    } catch {
+      return { symbols: [...this.#order], complete: false };
+    }
+    const extra = stored
       .map((s) => s.symbol)
       .filter((s) => !this.#configured.has(s))
       .sort();
-    return [...this.#order, ...new Set(extra)];
+    return { symbols: [...this.#order, ...new Set(extra)], complete: true };
   }
 }

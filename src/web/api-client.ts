@@ -49,7 +49,8 @@ export interface HistoryPage {
 
 /** The REST API of the serving instance, on the page's own origin. */
 export const api = {
-  symbols: (): Promise<{ symbols: string[] }> => getJson('/api/v1/symbols'),
+  /** The symbols to show; with the store down, the configured ones only (`complete: false`). */
+  symbols: (): Promise<{ symbols: string[]; complete: boolean }> => getJson('/api/v1/symbols'),
 
   latest: (symbol: string): Promise<LatestPrice> => getJson(`/api/v1/latest/${enc(symbol)}`),
 

@@ -42,6 +42,7 @@ export class ChartController {
     this.#book = new BarBook();
     this.#exhausted = false;
     this.#generation++;
+    this.chart.describeView(view.symbol, view.interval);
     this.chart.draw(this.#book);
     void this.reload(true);
   }

@@ -157,6 +157,12 @@ export class ChartView {
     });
   }
 
+  /** Names the series drawn, in the element's `data-symbol` and `data-interval`. */
+  describeView(symbol: string, interval: string): void {
+    this.el.dataset['symbol'] = symbol;
+    this.el.dataset['interval'] = interval;
+  }
+
   /** Scrolls so the newest bar is in view. */
   showNewest(): void {
     this.#chart.timeScale().scrollToRealTime();

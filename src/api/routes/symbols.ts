@@ -10,10 +10,12 @@ export function symbolsRoute(app: FastifyInstance, ctx: RouteContext): void {
       schema: {
         tags: ['prices'],
         summary: 'Symbols tickflow knows',
-        description: 'Configured symbols first, then the others in the store. 503 when the store is down.',
+        description:
+          'Configured symbols first, then the others in the store (`complete: true`). While the store is ' +
+          'down, only the configured ones, with `complete: false`.',
         response: responses(symbolsResponse),
       },
     },
-    async (): Promise<{ symbols: string[] }> => ({ symbols: await ctx.symbols.all() }),
+    (): Promise<{ symbols: string[]; complete: boolean }> => ctx.symbols.all(),
   );
 }
