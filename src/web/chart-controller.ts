@@ -65,7 +65,7 @@ export class ChartController {
     this.status.setNotice('history', null);
     this.#book.setHistory(candles);
     this.chart.draw(this.#book, !scrollToNewest);
-    if (scrollToNewest) this.chart.showNewest();
+    if (scrollToNewest) this.chart.showNewest(this.#book.bars().length);
     this.onDrawn();
   }
 

@@ -16,8 +16,12 @@ import type { AlertJson } from '../domain/alert.js';
 import { ruleName } from './alert-text.js';
 import { type Bar, type BarBook, type LiveChange } from './bar-book.js';
 import { CHART_COLOURS, type Theme } from './chart-theme.js';
+import { formatPrice } from './format.js';
 import { crosshairLabel, tickMarkLabel } from './local-time.js';
 import { averageAt, MA_PERIODS, movingAverage } from './moving-average.js';
+
+/** Below this many bars, the chart fits them all in view rather than leaving most of it empty. */
+const FIT_BELOW = 150;
 
 const toTime = (ms: number): UTCTimestamp => (ms / 1000) as UTCTimestamp;
 const seconds = (time: Time): number => (typeof time === 'number' ? time : 0);
@@ -45,7 +49,10 @@ export class ChartView {
       // The logo injects an inline <style>, which the page's CSP refuses; the footer carries the
       // attribution notice and the link to TradingView that the library's licence asks for instead.
       layout: { attributionLogo: false },
-      localization: { timeFormatter: (t: Time) => crosshairLabel(seconds(t)) },
+      localization: {
+        timeFormatter: (t: Time) => crosshairLabel(seconds(t)),
+        priceFormatter: (price: number) => formatPrice(price),
+      },
       timeScale: {
         timeVisible: true,
         secondsVisible: false,
@@ -133,19 +140,24 @@ export class ChartView {
     this.#describe(book);
   }
 
-  /** Puts a marker on each bar where one of `alerts` fired. */
+  /** Puts a marker on each bar where alerts fired, naming every rule that fired there. */
   setAlerts(alerts: readonly AlertJson[]): void {
     const colour = CHART_COLOURS[this.#theme].alert;
-    const markers: SeriesMarker<Time>[] = alerts
-      .map((a) => ({
-        time: toTime(a.window_start),
+    const rulesAt = new Map<number, Set<string>>();
+    for (const a of alerts) {
+      const rules = rulesAt.get(a.window_start) ?? new Set<string>();
+      rules.add(ruleName(a.rule));
+      rulesAt.set(a.window_start, rules);
+    }
+    const markers: SeriesMarker<Time>[] = [...rulesAt]
+      .sort(([a], [b]) => a - b)
+      .map(([windowStart, rules]) => ({
+        time: toTime(windowStart),
         position: 'aboveBar' as const,
         shape: 'arrowDown' as const,
         color: colour,
-        text: ruleName(a.rule),
-        id: a.id,
-      }))
-      .sort((a, b) => a.time - b.time);
+        text: [...rules].join(' · '),
+      }));
     this.#markers.setMarkers(markers);
     this.el.dataset['markers'] = String(markers.length);
   }
@@ -163,9 +175,10 @@ export class ChartView {
     this.el.dataset['interval'] = interval;
   }
 
-  /** Scrolls so the newest bar is in view. */
-  showNewest(): void {
-    this.#chart.timeScale().scrollToRealTime();
+  /** Shows the newest bars: all of them when they are few, else the latest at the default spacing. */
+  showNewest(count: number): void {
+    if (count < FIT_BELOW) this.#chart.timeScale().fitContent();
+    else this.#chart.timeScale().scrollToRealTime();
   }
 
   #candle(b: Bar): { time: UTCTimestamp; open: number; high: number; low: number; close: number } {
