@@ -1,10 +1,15 @@
+import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium: tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
+/** Starts headless Chromium; without it, fails saying how to install it (the browser tests never skip). */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/install-chromium.sh)`);
+  }
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
