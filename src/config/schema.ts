@@ -159,6 +159,20 @@ export const SCHEMA = {
     doc: 'simulated source: random seed',
     parse: numberParser(0, 2 ** 31, true),
   }),
+  simulatedJumpEvery: field({
+    env: 'TICKFLOW_SIMULATED_JUMP_EVERY',
+    flag: 'simulated-jump-every',
+    default: '2m',
+    doc: 'simulated source: mean time between price jumps per symbol (0: no jumps)',
+    parse: durationParser(0),
+  }),
+  simulatedJumpSize: field({
+    env: 'TICKFLOW_SIMULATED_JUMP_SIZE',
+    flag: 'simulated-jump-size',
+    default: '0.02',
+    doc: 'simulated source: fraction a jump moves the price by, up or down (a burst of bigger trades follows)',
+    parse: numberParser(0.0001, 0.5),
+  }),
   fileInput: field({
     env: 'TICKFLOW_FILE_INPUT',
     flag: 'file-input',

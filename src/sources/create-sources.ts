@@ -4,9 +4,21 @@ import { createBinanceSource } from './binance.js';
 import { createCoinbaseSource } from './coinbase.js';
 import { CoinGeckoSource } from './coingecko.js';
 import { FileSource } from './file.js';
-import { SimulatedSource } from './simulated.js';
+import { SimulatedSource, type SimulatedOptions } from './simulated.js';
 import type { Source } from './source.js';
 import { SourceError } from './source-error.js';
+
+/** The simulated market's options from the validated settings, without the logger and the clock. */
+export function simulatedOptions(
+  settings: Settings,
+): Pick<SimulatedOptions, 'symbols' | 'rate' | 'seed' | 'jumps'> {
+  return {
+    symbols: settings.symbols,
+    rate: settings.simulatedRate,
+    seed: settings.simulatedSeed,
+    jumps: { everyMs: settings.simulatedJumpEvery, size: settings.simulatedJumpSize },
+  };
+}
 
 function createSource(name: SourceName, settings: Settings, logger: Logger, clock: () => number): Source {
   const stream = {
@@ -46,13 +58,7 @@ function createSource(name: SourceName, settings: Settings, logger: Logger, cloc
         symbols: settings.symbols,
       });
     case 'simulated':
-      return new SimulatedSource({
-        symbols: settings.symbols,
-        rate: settings.simulatedRate,
-        seed: settings.simulatedSeed,
-        logger,
-        clock,
-      });
+      return new SimulatedSource({ ...simulatedOptions(settings), logger, clock });
     case 'file':
       if (settings.fileInput === '') {
         throw new SourceError(

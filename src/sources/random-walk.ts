@@ -1,6 +1,7 @@
 import type { Tick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import { seededRandom } from '../lib/seeded-random.js';
+import { type JumpOptions, PriceJumps } from './price-jumps.js';
 
 /** FNV-1a, to give each symbol its own stream from one seed. */
 function hash(text: string): number {
@@ -27,8 +28,8 @@ const MEDIAN_NOTIONAL = 2_000;
 
 /**
  * One symbol's price as geometric Brownian motion without drift, stepped once per tick (dt = 1/rate s):
- * `S ← S · exp(−σ²dt/2 + σ√dt·Z)`. Trade sizes are log-normal. The sequence depends only on the seed, the
- * symbol and the rate, never on timing.
+ * `S ← S · exp(−σ²dt/2 + σ√dt·Z)`, with optional jumps on top (PriceJumps). Trade sizes are log-normal.
+ * The sequence depends only on the seed, the symbol, the rate and the jump options, never on timing.
  */
 export class RandomWalk {
   private price: number;
@@ -36,13 +37,18 @@ export class RandomWalk {
   private readonly random: () => number;
   private readonly drift: number;
   private readonly diffusion: number;
+  private readonly jumps: PriceJumps | null;
 
   constructor(
     readonly symbol: string,
     seed: number,
     ratePerSecond: number,
+    jumps?: JumpOptions,
   ) {
     this.random = seededRandom(hash(symbol) ^ seed);
+    // Jumps draw from a stream of their own: turning them on or off leaves the walk between them as it was.
+    this.jumps =
+      jumps === undefined ? null : new PriceJumps(hash(`${symbol}:jumps`) ^ seed, ratePerSecond, jumps);
     this.price = START_PRICES[symbol] ?? 100;
     const sigma = VOLATILITY[symbol] ?? 0.9;
     const dt = 1 / ratePerSecond / YEAR_SECONDS;
@@ -51,11 +57,10 @@ export class RandomWalk {
   }
 
   next(at: number): Tick {
-    this.price *= Math.exp(this.drift + this.diffusion * this.normal());
-    const size = Math.max(
-      1e-8,
-      Math.round((MEDIAN_NOTIONAL * Math.exp(this.normal())) / this.price / 1e-8) * 1e-8,
-    );
+    const jump = this.jumps?.next();
+    this.price *= Math.exp(this.drift + this.diffusion * this.normal()) * (jump?.price ?? 1);
+    const notional = MEDIAN_NOTIONAL * Math.exp(this.normal()) * (jump?.volume ?? 1);
+    const size = Math.max(1e-8, Math.round(notional / this.price / 1e-8) * 1e-8);
     this.seq++;
     return {
       symbol: this.symbol,

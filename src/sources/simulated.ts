@@ -3,6 +3,7 @@ import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { OutageLog } from './log-once.js';
 import { LoopSource } from './loop-source.js';
+import type { JumpOptions } from './price-jumps.js';
 import { RandomWalk } from './random-walk.js';
 import type { TickSink } from './source.js';
 
@@ -11,6 +12,8 @@ export interface SimulatedOptions {
   /** Ticks per second per symbol. */
   readonly rate: number;
   readonly seed: number;
+  /** Occasional price jumps and trading bursts, for the anomaly rules to find; none when absent. */
+  readonly jumps?: JumpOptions;
   readonly logger: Logger;
   /** Event time of every tick, and the schedule. */
   readonly clock?: () => number;
@@ -21,8 +24,8 @@ export interface SimulatedOptions {
 
 /**
  * A seeded random walk for demos and load: `rate` ticks per second per symbol, each a geometric Brownian
- * motion step with a random trade size as volume and a running counter as `seq`. The event time is the
- * injected clock. The first tick of each symbol is emitted at start.
+ * motion step (and now and then a jump) with a random trade size as volume and a running counter as `seq`.
+ * The event time is the injected clock. The first tick of each symbol is emitted at start.
  */
 export class SimulatedSource extends LoopSource {
   private readonly outage: OutageLog;
@@ -31,14 +34,14 @@ export class SimulatedSource extends LoopSource {
 
   constructor(private readonly options: SimulatedOptions) {
     super('simulated');
-    this.walks = options.symbols.map((s) => new RandomWalk(s, options.seed, options.rate));
+    this.walks = options.symbols.map((s) => new RandomWalk(s, options.seed, options.rate, options.jumps));
     this.outage = new OutageLog(options.logger);
     this.clock = options.clock ?? Date.now;
   }
 
   protected override async run(sink: TickSink): Promise<void> {
-    const { rate, maxBatch = 10_000 } = this.options;
-    this.options.logger.info({ rate, seed: this.options.seed }, 'simulating prices');
+    const { rate, seed, jumps, maxBatch = 10_000 } = this.options;
+    this.options.logger.info({ rate, seed, jumps }, 'simulating prices');
     const { signal } = this.controller;
     const period = Math.min(1000, Math.max(10, Math.floor(1000 / rate)));
     const started = this.clock();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logger.js';
-import { createSources } from '../../src/sources/create-sources.js';
+import { createSources, simulatedOptions } from '../../src/sources/create-sources.js';
 
 describe('createSources', () => {
   test('builds the sources named in the settings, in order', async () => {
@@ -17,6 +17,22 @@ describe('createSources', () => {
     );
     assert.ok(sources.every((s) => s.status().state === 'starting'));
     await Promise.all(sources.map((s) => s.close()));
+  });
+
+  test('the simulated source jumps every 2 minutes by 2 % by default; 0 turns the jumps off', () => {
+    assert.deepEqual(simulatedOptions(loadConfig({ env: {} }).settings).jumps, {
+      everyMs: 120_000,
+      size: 0.02,
+    });
+    const settings = loadConfig({
+      env: { TICKFLOW_SIMULATED_JUMP_EVERY: '0' },
+      flags: { 'simulated-jump-size': '0.05' },
+    }).settings;
+    assert.deepEqual(simulatedOptions(settings).jumps, { everyMs: 0, size: 0.05 });
+    assert.throws(
+      () => loadConfig({ env: { TICKFLOW_SIMULATED_JUMP_SIZE: '1', TICKFLOW_SIMULATED_JUMP_EVERY: '-1s' } }),
+      /TICKFLOW_SIMULATED_JUMP_EVERY: .*\n.*TICKFLOW_SIMULATED_JUMP_SIZE: must be between 0.0001 and 0.5/s,
+    );
   });
 
   test('the file source without a file is a configuration error', () => {

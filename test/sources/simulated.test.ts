@@ -47,6 +47,23 @@ describe('simulated source', () => {
     }
   });
 
+  test('jumps are part of the seeded sequence: the same seed gives the same ticks, whatever the timing', async () => {
+    // At 1,000 ticks/s a jump every 20 ms on average is one tick in 20: about 10 in 200.
+    const jumps = { everyMs: 20, size: 0.05 };
+    const a = await run(200, { jumps });
+    const b = await run(200, {
+      jumps,
+      sleep: (_ms, signal) => (signal.aborted ? Promise.resolve() : new Promise((r) => setTimeout(r, 1))),
+    });
+    for (const symbol of ['BTC', 'ETH']) {
+      const series = first(a, symbol, 200);
+      assert.deepEqual(walkOf(series), walkOf(first(b, symbol, 200)), symbol);
+      // The walk itself moves less than 0.5 % a tick, so a step beyond 4 % is a 5 % jump.
+      const big = series.filter((t, i) => i > 0 && Math.abs(t.price / series[i - 1]!.price - 1) > 0.04);
+      assert.ok(big.length > 0, `${symbol} jumps`);
+    }
+  });
+
   test('walks from realistic prices with small positive steps, random sizes and a running counter', async () => {
     const ticks = await run(200);
     const btc = first(ticks, 'BTC', 200);
