@@ -30,10 +30,11 @@ const MEDIAN_NOTIONAL = 2_000;
  * One symbol's price as geometric Brownian motion without drift, stepped once per tick (dt = 1/rate s):
  * `S ← S · exp(−σ²dt/2 + σ√dt·Z)`, with optional jumps on top (PriceJumps). Trade sizes are log-normal.
  * The sequence depends only on the seed, the symbol, the rate and the jump options, never on timing.
+ * `seq` counts on from `firstSeq`.
  */
 export class RandomWalk {
   private price: number;
-  private seq = 0;
+  private seq: number;
   private readonly random: () => number;
   private readonly drift: number;
   private readonly diffusion: number;
@@ -44,7 +45,9 @@ export class RandomWalk {
     seed: number,
     ratePerSecond: number,
     jumps?: JumpOptions,
+    firstSeq = 1,
   ) {
+    this.seq = firstSeq - 1;
     this.random = seededRandom(hash(symbol) ^ seed);
     // Jumps draw from a stream of their own: turning them on or off leaves the walk between them as it was.
     this.jumps =

@@ -24,7 +24,7 @@ export interface SimulatedOptions {
 
 /**
  * A seeded random walk for demos and load: `rate` ticks per second per symbol, each a geometric Brownian
- * motion step (and now and then a jump) with a random trade size as volume and a running counter as `seq`.
+ * motion step (and now and then a jump) with a random trade size as volume and, as `seq`, a counter from the start time in µs.
  * The event time is the injected clock. The first tick of each symbol is emitted at start.
  */
 export class SimulatedSource extends LoopSource {
@@ -34,9 +34,14 @@ export class SimulatedSource extends LoopSource {
 
   constructor(private readonly options: SimulatedOptions) {
     super('simulated');
-    this.walks = options.symbols.map((s) => new RandomWalk(s, options.seed, options.rate, options.jumps));
-    this.outage = new OutageLog(options.logger);
     this.clock = options.clock ?? Date.now;
+    // A run's trade ids start from its start time in µs, above any id an earlier run (at most one trade a
+    // µs) gave out: a restart on the same data directory brings new trades, never repeats of old ones.
+    const firstSeq = Math.floor(this.clock()) * 1000 + 1;
+    this.walks = options.symbols.map(
+      (s) => new RandomWalk(s, options.seed, options.rate, options.jumps, firstSeq),
+    );
+    this.outage = new OutageLog(options.logger);
   }
 
   protected override async run(sink: TickSink): Promise<void> {

@@ -64,15 +64,33 @@ describe('simulated source', () => {
     }
   });
 
-  test('walks from realistic prices with small positive steps, random sizes and a running counter', async () => {
+  test('a restarted run gives new trade ids, never an earlier run’s, so its trades are not duplicates', async () => {
+    const earlier = first(await run(200), 'BTC', 200);
+    let now = T0 + 1_000;
+    const out = collector();
+    const later = new SimulatedSource({
+      symbols: ['BTC'],
+      rate: 1000,
+      seed: 7,
+      logger: silentLogger(),
+      clock: () => (now += 7),
+    });
+    await later.start(out.sink);
+    await until(() => out.ticks.length >= 1, 'a tick');
+    await later.close();
+    assert.ok(Number(out.ticks[0]!.seq) > Number(earlier.at(-1)!.seq));
+  });
+
+  test('walks from realistic prices with small positive steps, random sizes and a counter from its start time', async () => {
     const ticks = await run(200);
     const btc = first(ticks, 'BTC', 200);
     const eth = first(ticks, 'ETH', 200);
     assert.ok(Math.abs(btc[0]!.price / 65_000 - 1) < 0.01, `BTC starts near 65,000: ${btc[0]!.price}`);
     assert.ok(Math.abs(eth[0]!.price / 3_500 - 1) < 0.01, `ETH starts near 3,500: ${eth[0]!.price}`);
+    // The clock's first reading (T0 + 7) starts the ids, in µs.
     assert.deepEqual(
       btc.map((t) => t.seq),
-      btc.map((_, i) => String(i + 1)),
+      btc.map((_, i) => String((T0 + 7) * 1000 + 1 + i)),
     );
     for (const series of [btc, eth]) {
       for (let i = 1; i < series.length; i++) {
