@@ -107,15 +107,27 @@ FROM partition_owners
 WHERE group_id = $1 AND partition = $2
 FOR UPDATE`;
 
-/** Candles of one symbol and interval with window_start in [$3, $4), oldest first. */
-export const SELECT_CANDLES = `
+/** Candles of one symbol and interval with window_start in [$3, $4), ordered by `order`, at most $5. */
+const candlesIn = (order: 'ASC' | 'DESC'): string => `
 SELECT c.symbol, p."interval", ${ms('p.window_start')} AS window_start, ${ms('p.window_end')} AS window_end,
        p.open, p.high, p.low, p.close, p.volume, p.trades, p.vwap
 FROM price_candles p JOIN cryptocurrencies c ON c.id = p.crypto_id
 WHERE c.symbol = $1 AND p."interval" = $2
   AND p.window_start >= ${ts('$3')} AND p.window_start < ${ts('$4')}
-ORDER BY p.window_start
+ORDER BY p.window_start ${order}
 LIMIT $5`;
+
+/** The first $5 candles with window_start in [$3, $4), oldest first: a page from a given start. */
+export const SELECT_FIRST_CANDLES = candlesIn('ASC');
+
+/**
+ * The last $5 candles with window_start in [$3, $4), still oldest first. The inner query walks the primary
+ * key backwards and stops after $5 rows, so the newest history costs the same as the oldest.
+ */
+export const SELECT_LAST_CANDLES = `
+SELECT * FROM (${candlesIn('DESC')}
+) newest
+ORDER BY window_start`;
 
 /** Alerts of one symbol with ts ≥ $2, oldest first (ties by id in byte order, so pages are stable). */
 export const SELECT_ALERTS = `

@@ -163,8 +163,9 @@ export class SqlStore implements Store {
 
   async candles(query: CandleQuery): Promise<Candle[]> {
     const params = [query.symbol, query.interval, clamp(query.from ?? MIN_MS), clamp(query.to ?? MAX_MS)];
+    const sql = query.from === undefined ? q.SELECT_LAST_CANDLES : q.SELECT_FIRST_CANDLES;
     const rows = await this.#use('reading candles', (db) =>
-      db.query<CandleRow>(q.SELECT_CANDLES, [...params, query.limit]),
+      db.query<CandleRow>(sql, [...params, query.limit]),
     );
     return rows.map(candleFromRow);
   }

@@ -38,6 +38,11 @@ export interface CommitBatch {
   readonly alerts: readonly Alert[];
 }
 
+/**
+ * Closed candles of one series, always oldest first. With `from`, the first `limit` from there (a page,
+ * as with CCXT's `since`); without it, the newest `limit` before `to` (or of all), as exchanges answer a
+ * request without a start.
+ */
 export interface CandleQuery {
   readonly symbol: string;
   readonly interval: string;

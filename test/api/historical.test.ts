@@ -100,8 +100,20 @@ describe('GET /api/v1/historical/{symbol}', () => {
     assert.deepEqual(none.candles, []);
   });
 
+  test('without from: the newest limit candles (before to), still oldest first', async () => {
+    assert.deepEqual(starts((await get('?limit=3')).json<Body>()), [
+      T0 + 9 * MIN,
+      T0 + 10 * MIN,
+      T0 + 11 * MIN,
+    ]);
+    const before = (await get(`?to=${T0 + 5 * MIN}&limit=3`)).json<Body>();
+    assert.deepEqual(starts(before), [T0 + 2 * MIN, T0 + 3 * MIN, T0 + 4 * MIN]);
+    const page = (await get(`?from=${T0 + 5 * MIN}&limit=3`)).json<Body>();
+    assert.deepEqual(starts(page), [T0 + 5 * MIN, T0 + 6 * MIN, T0 + 7 * MIN], 'from still pages forward');
+  });
+
   test('limit bounds the page; 5000 is allowed', async () => {
-    assert.equal((await get('?limit=1')).json<Body>().candles.length, 1);
+    assert.deepEqual(starts((await get('?limit=1')).json<Body>()), [T0 + 11 * MIN], 'the newest one');
     assert.equal((await get('?limit=5000')).json<Body>().candles.length, 12);
   });
 

@@ -18,8 +18,9 @@ interface HistoricalBody {
 }
 
 /**
- * `GET /api/v1/historical/{symbol}`: closed candles, oldest first. Pages the way CCXT's `since` + `limit`
- * do: `from` is inclusive, and the next page starts at the last `window_start` + 1.
+ * `GET /api/v1/historical/{symbol}`: closed candles, oldest first. Without `from`, the newest `limit` (a
+ * chart's default view stays current); with it, pages the way CCXT's `since` + `limit` do: `from` is
+ * inclusive, and the next page starts at the last `window_start` + 1.
  */
 export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
   const query = historicalQuery(ctx.deps.settings);
@@ -30,8 +31,10 @@ export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
         tags: ['history'],
         summary: 'Closed OHLCV candles of a symbol',
         description:
-          'Candles with from ≤ window_start < to, oldest first, at most `limit`. For the next page, ' +
-          'repeat with from = last window_start + 1. 503 when the store is down.',
+          'Candles with from ≤ window_start < to, oldest first, at most `limit`. Without `from`, the ' +
+          'newest `limit` candles (before `to`, if given), as exchanges answer a request without a start. ' +
+          'With `from`, the first `limit` from there; for the next page, repeat with from = last ' +
+          'window_start + 1. 503 when the store is down.',
         params: symbolParams.schema,
         querystring: query.schema,
         response: responses(historicalResponse),
