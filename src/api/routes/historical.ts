@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { type CandleJson, candleToJson } from '../../domain/candle.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Candle, type CandleJson, candleToJson } from '../../domain/candle.js';
 import { badParam, unknownSymbol } from '../api-errors.js';
 import type { RouteContext } from '../route-context.js';
 import { historicalQuery, historicalResponse, paramRules, responses, symbolParams } from '../schemas.js';
+import { JSON_CONTENT_TYPE, SerializedBodies } from '../serialized-bodies.js';
 
 interface Query {
   readonly interval: string;
@@ -24,6 +25,7 @@ interface HistoricalBody {
  */
 export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
   const query = historicalQuery(ctx.deps.settings);
+  const bodies = new SerializedBodies<readonly Candle[]>();
   app.get<{ Params: { symbol: string }; Querystring: Query }>(
     '/api/v1/historical/:symbol',
     {
@@ -41,7 +43,7 @@ export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
       },
       config: paramRules(symbolParams, query),
     },
-    async (request): Promise<HistoricalBody> => {
+    async (request, reply): Promise<FastifyReply> => {
       const symbol = request.params.symbol.toUpperCase();
       const { interval, from, to, limit } = request.query;
       if (from !== undefined && to !== undefined && to <= from) throw badParam('to', 'greater than from');
@@ -53,7 +55,13 @@ export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
       });
-      return { symbol, interval, candles: candles.map(candleToJson) };
+      // Serialized by the route's response schema, as Fastify would, but once per store result.
+      const body = bodies.body(candles, `${symbol} ${interval}`, () => {
+        const json: HistoricalBody = { symbol, interval, candles: candles.map(candleToJson) };
+        // fast-json-stringify makes strings; Fastify's type also allows a custom serializer's bytes.
+        return reply.serialize(json) as string;
+      });
+      return reply.type(JSON_CONTENT_TYPE).send(body);
     },
   );
 }
