@@ -65,7 +65,8 @@ export const historicalQuery = (settings: Settings): ParamSet => {
       schema: { type: 'string', enum: names, default: names[0] },
     },
     from: epochParam(
-      'Inclusive lower bound on window_start. The next page starts at the last window_start + 1.',
+      'Inclusive lower bound on window_start; without it, the newest candles. The next page starts at ' +
+        'the last window_start + 1.',
     ),
     to: epochParam('Exclusive upper bound on window_start.'),
     limit: limitParam,

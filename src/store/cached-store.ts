@@ -43,7 +43,7 @@ class QueryCache<T> {
  * for one query share a single store read. Not for a store other processes write (PostgreSQL).
  */
 export class CachedStore implements Store {
-  private readonly candleQueries: QueryCache<Candle[]>;
+  private readonly candleQueries: QueryCache<readonly Candle[]>;
   private readonly alertQueries: QueryCache<Alert[]>;
 
   constructor(
@@ -68,7 +68,7 @@ export class CachedStore implements Store {
     }
   }
 
-  candles(query: CandleQuery): Promise<Candle[]> {
+  candles(query: CandleQuery): Promise<readonly Candle[]> {
     const key = `${query.from ?? ''} ${query.to ?? ''} ${query.limit}`;
     return this.candleQueries.get(`${query.symbol} ${query.interval}`, key, () => this.inner.candles(query));
   }

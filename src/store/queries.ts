@@ -107,15 +107,32 @@ FROM partition_owners
 WHERE group_id = $1 AND partition = $2
 FOR UPDATE`;
 
-/** Candles of one symbol and interval with window_start in [$3, $4), oldest first. */
-export const SELECT_CANDLES = `
-SELECT c.symbol, p."interval", ${ms('p.window_start')} AS window_start, ${ms('p.window_end')} AS window_end,
-       p.open, p.high, p.low, p.close, p.volume, p.trades, p.vwap
-FROM price_candles p JOIN cryptocurrencies c ON c.id = p.crypto_id
-WHERE c.symbol = $1 AND p."interval" = $2
+/**
+ * Candles of one symbol and interval with window_start in [$3, $4), ordered by `order`, at most $5. The
+ * symbol's id is looked up first, not joined: with the id unknown at planning time PostgreSQL scanned and
+ * sorted every candle of the interval (94 ms for 1,000 of 200,000 rows); with it, the primary key gives the
+ * rows in order and the scan stops at $5 (1 ms).
+ */
+const candlesIn = (order: 'ASC' | 'DESC'): string => `
+SELECT $1::text AS symbol, p."interval", ${ms('p.window_start')} AS window_start,
+       ${ms('p.window_end')} AS window_end, p.open, p.high, p.low, p.close, p.volume, p.trades, p.vwap
+FROM price_candles p
+WHERE p.crypto_id = (SELECT id FROM cryptocurrencies WHERE symbol = $1) AND p."interval" = $2
   AND p.window_start >= ${ts('$3')} AND p.window_start < ${ts('$4')}
-ORDER BY p.window_start
+ORDER BY p.window_start ${order}
 LIMIT $5`;
+
+/** The first $5 candles with window_start in [$3, $4), oldest first: a page from a given start. */
+export const SELECT_FIRST_CANDLES = candlesIn('ASC');
+
+/**
+ * The last $5 candles with window_start in [$3, $4), still oldest first: the inner query walks the primary
+ * key backwards, so the newest history costs the same as the oldest.
+ */
+export const SELECT_LAST_CANDLES = `
+SELECT * FROM (${candlesIn('DESC')}
+) newest
+ORDER BY window_start`;
 
 /** Alerts of one symbol with ts ≥ $2, oldest first (ties by id in byte order, so pages are stable). */
 export const SELECT_ALERTS = `

@@ -161,10 +161,11 @@ export class SqlStore implements Store {
     return this.#use('committing', (db) => db.transaction((tx) => writeBatch(tx, batch)));
   }
 
-  async candles(query: CandleQuery): Promise<Candle[]> {
+  async candles(query: CandleQuery): Promise<readonly Candle[]> {
     const params = [query.symbol, query.interval, clamp(query.from ?? MIN_MS), clamp(query.to ?? MAX_MS)];
+    const sql = query.from === undefined ? q.SELECT_LAST_CANDLES : q.SELECT_FIRST_CANDLES;
     const rows = await this.#use('reading candles', (db) =>
-      db.query<CandleRow>(q.SELECT_CANDLES, [...params, query.limit]),
+      db.query<CandleRow>(sql, [...params, query.limit]),
     );
     return rows.map(candleFromRow);
   }

@@ -38,6 +38,11 @@ export interface CommitBatch {
   readonly alerts: readonly Alert[];
 }
 
+/**
+ * Closed candles of one series, always oldest first. With `from`, the first `limit` from there (a page,
+ * as with CCXT's `since`); without it, the newest `limit` before `to` (or of all), as exchanges answer a
+ * request without a start.
+ */
 export interface CandleQuery {
   readonly symbol: string;
   readonly interval: string;
@@ -85,7 +90,11 @@ export interface ProcessorSink {
 
 /** What the API reads. */
 export interface HistoryReader {
-  candles(query: CandleQuery): Promise<Candle[]>;
+  /**
+   * Read-only: a caching store hands the same result to every caller until a commit changes it, and a
+   * caller may key its own work (a serialized response) on the result's identity.
+   */
+  candles(query: CandleQuery): Promise<readonly Candle[]>;
   alerts(query: AlertQuery): Promise<Alert[]>;
   symbols(): Promise<SymbolInfo[]>;
   /** Throws a retriable TickflowError when the store cannot be reached. */

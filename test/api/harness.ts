@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Alert } from '../../src/domain/alert.js';
 import type { Candle } from '../../src/domain/candle.js';
 import { silentLogger } from '../../src/logger.js';
+import { CachedStore } from '../../src/store/cached-store.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { T0 } from '../support/fixtures.js';
@@ -34,6 +35,8 @@ export interface ApiSetup {
   readonly flags?: Readonly<Record<string, string>>;
   readonly dashboard?: DashboardAssets;
   readonly options?: ApiOptions;
+  /** The store behind a CachedStore, as `tickflow start` runs the embedded one. */
+  readonly cached?: boolean;
 }
 
 export const OK_HEALTH: HealthReport = {
@@ -45,7 +48,8 @@ export const OK_HEALTH: HealthReport = {
 export async function startApi(setup: ApiSetup = {}): Promise<Api> {
   const dir = await mkdtemp(join(tmpdir(), 'tickflow-api-'));
   const logger = silentLogger();
-  const store = createPgliteStore(dir, logger);
+  const pglite = createPgliteStore(dir, logger);
+  const store = setup.cached === true ? new CachedStore(pglite) : pglite;
   await store.start();
   const cache = new MemoryCache();
   await cache.start();

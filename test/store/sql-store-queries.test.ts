@@ -29,9 +29,18 @@ describeEachStore('SqlStore queries', (db) => {
       await starts({ from: T0 + 2 * MIN + 1, to: T0 + 7 * MIN + 1, limit: 100 }),
       [3, 4, 5, 6, 7],
     );
-    assert.deepEqual(await starts({ limit: 3 }), [0, 1, 2]);
     assert.deepEqual(await starts({ limit: 0 }), []);
     assert.deepEqual(await starts({ from: T0 + 10 * MIN, limit: 5 }), []);
+  });
+
+  test('candles: the first limit from from, else the newest limit (before to), always oldest first', async () => {
+    assert.deepEqual(await starts({ limit: 3 }), [7, 8, 9], 'no bounds: the newest 3');
+    assert.deepEqual(await starts({ from: T0 + 2 * MIN, limit: 3 }), [2, 3, 4], 'from: the 3 from there');
+    assert.deepEqual(await starts({ from: T0 + 2 * MIN, to: T0 + 9 * MIN, limit: 3 }), [2, 3, 4]);
+    assert.deepEqual(await starts({ to: T0 + 7 * MIN, limit: 3 }), [4, 5, 6], 'to only: the 3 before it');
+    assert.deepEqual(await starts({ to: T0 + 6 * MIN + 1, limit: 3 }), [4, 5, 6], 'to is exclusive');
+    assert.deepEqual(await starts({ to: T0 + 2 * MIN, limit: 3 }), [0, 1], 'fewer than limit before to');
+    assert.deepEqual(await starts({ to: T0, limit: 3 }), []);
   });
 
   test('candles page CCXT-style with from + limit', async () => {

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { type CandleJson, candleToJson } from '../../domain/candle.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Candle, type CandleJson, candleToJson } from '../../domain/candle.js';
 import { badParam, unknownSymbol } from '../api-errors.js';
 import type { RouteContext } from '../route-context.js';
 import { historicalQuery, historicalResponse, paramRules, responses, symbolParams } from '../schemas.js';
+import { JSON_CONTENT_TYPE, SerializedBodies } from '../serialized-bodies.js';
 
 interface Query {
   readonly interval: string;
@@ -18,11 +19,13 @@ interface HistoricalBody {
 }
 
 /**
- * `GET /api/v1/historical/{symbol}`: closed candles, oldest first. Pages the way CCXT's `since` + `limit`
- * do: `from` is inclusive, and the next page starts at the last `window_start` + 1.
+ * `GET /api/v1/historical/{symbol}`: closed candles, oldest first. Without `from`, the newest `limit` (a
+ * chart's default view stays current); with it, pages the way CCXT's `since` + `limit` do: `from` is
+ * inclusive, and the next page starts at the last `window_start` + 1.
  */
 export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
   const query = historicalQuery(ctx.deps.settings);
+  const bodies = new SerializedBodies<readonly Candle[]>();
   app.get<{ Params: { symbol: string }; Querystring: Query }>(
     '/api/v1/historical/:symbol',
     {
@@ -30,15 +33,17 @@ export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
         tags: ['history'],
         summary: 'Closed OHLCV candles of a symbol',
         description:
-          'Candles with from ≤ window_start < to, oldest first, at most `limit`. For the next page, ' +
-          'repeat with from = last window_start + 1. 503 when the store is down.',
+          'Candles with from ≤ window_start < to, oldest first, at most `limit`. Without `from`, the ' +
+          'newest `limit` candles (before `to`, if given), as exchanges answer a request without a start. ' +
+          'With `from`, the first `limit` from there; for the next page, repeat with from = last ' +
+          'window_start + 1. 503 when the store is down.',
         params: symbolParams.schema,
         querystring: query.schema,
         response: responses(historicalResponse),
       },
       config: paramRules(symbolParams, query),
     },
-    async (request): Promise<HistoricalBody> => {
+    async (request, reply): Promise<FastifyReply> => {
       const symbol = request.params.symbol.toUpperCase();
       const { interval, from, to, limit } = request.query;
       if (from !== undefined && to !== undefined && to <= from) throw badParam('to', 'greater than from');
@@ -50,7 +55,13 @@ export function historicalRoute(app: FastifyInstance, ctx: RouteContext): void {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
       });
-      return { symbol, interval, candles: candles.map(candleToJson) };
+      // Serialized by the route's response schema, as Fastify would, but once per store result.
+      const body = bodies.body(candles, `${symbol} ${interval}`, () => {
+        const json: HistoricalBody = { symbol, interval, candles: candles.map(candleToJson) };
+        // fast-json-stringify makes strings; Fastify's type also allows a custom serializer's bytes.
+        return reply.serialize(json) as string;
+      });
+      return reply.type(JSON_CONTENT_TYPE).send(body);
     },
   );
 }
