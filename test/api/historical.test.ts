@@ -200,7 +200,6 @@ for (const cached of [false, true]) {
         '/api/v1/historical/BTC',
         '/api/v1/historical/SOL',
         '/api/v1/alerts/BTC',
-        '/api/v1/symbols',
         '/api/v1/latest/SOL',
       ]) {
         const res = await api.app.inject({ url });
@@ -210,6 +209,8 @@ for (const cached of [false, true]) {
         assert.equal(body.error.code, 'TF_STORE_UNAVAILABLE', url);
         assert.equal(body.error.statusCode, 503);
       }
+      const symbols = await api.app.inject({ url: '/api/v1/symbols' });
+      assert.deepEqual(symbols.json(), { symbols: ['BTC', 'ETH'], complete: false }, 'the configured ones');
       const live = await api.app.inject({ url: '/api/v1/latest/BTC' });
       assert.equal(live.statusCode, 200, 'a configured symbol never touches the store');
       assert.equal(live.json<{ price: number }>().price, 5);
