@@ -122,6 +122,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     hub,
     connections,
     healthTimeoutMs: options.healthTimeoutMs ?? 3_000,
+    originAllowed: allowed,
   };
   for (const route of ROUTES) route(app, ctx);
   await registerDocs(app);

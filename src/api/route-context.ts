@@ -10,4 +10,6 @@ export interface RouteContext {
   readonly hub: WsHub;
   readonly connections: ConnectionCap;
   readonly healthTimeoutMs: number;
+  /** The CORS allowlist as a predicate on an `Origin` header; WebSocket upgrades are held to it too. */
+  readonly originAllowed: (origin: string) => boolean;
 }
