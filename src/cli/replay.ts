@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { alertToJson } from '../domain/alert.js';
@@ -43,6 +44,13 @@ async function openInput(path: string, stdin: Readable): Promise<Readable> {
   return stream;
 }
 
+/** Opens `--alerts` or `--late` for writing before any tick is read, so a path that cannot be written fails at once. */
+async function openOutput(path: string | undefined): Promise<JsonlWriter | null> {
+  if (path === undefined) return null;
+  const file = await open(path, 'w');
+  return new JsonlWriter(file.createWriteStream());
+}
+
 /** `--now`, or the wall clock when it is absent: no tick in a file can have been observed after it. */
 function referenceTime(now: string | undefined) {
   if (now === undefined) return epochMs(Date.now());
@@ -55,8 +63,8 @@ function referenceTime(now: string | undefined) {
 
 /**
  * `tickflow replay`: the processor, as a deterministic batch over a file. Candles go to stdout as JSONL;
- * invalid lines and the final counts go to stderr. Exit status: 0, 1 when the input cannot be read, 2 for
- * bad usage.
+ * invalid lines and the final counts go to stderr. Exit status: 0, 1 when the input cannot be read or an
+ * output cannot be written, 2 for bad usage.
  */
 export async function replayCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const say = (line: string): boolean => io.stderr.write(`${line}\n`);
@@ -86,10 +94,15 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   }
 
   const candles = new JsonlWriter(io.stdout);
-  const alerts =
-    args.options['alerts'] === undefined ? null : new JsonlWriter(createWriteStream(args.options['alerts']));
-  const late =
-    args.options['late'] === undefined ? null : new JsonlWriter(createWriteStream(args.options['late']));
+  let alerts: JsonlWriter | null;
+  let late: JsonlWriter | null;
+  try {
+    alerts = await openOutput(args.options['alerts']);
+    late = await openOutput(args.options['late']);
+  } catch (err) {
+    say(`replay: cannot write the output: ${errorMessage(err)}`);
+    return 1;
+  }
   const operator = createOperator(config, {
     candle: (c) => {
       candles.write(candleToJson(c));
@@ -115,19 +128,31 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
       say(`line ${lineNo}: ${reason}`);
     },
   });
+  let writing = false;
   try {
     for await (const text of readWholeLines(input)) {
       lines += decoder.decode(text, lines + 1, null, bound);
+      writing = true;
       await candles.flushIfFull();
       await alerts?.flushIfFull();
       await late?.flushIfFull();
+      writing = false;
     }
   } catch (err) {
-    say(`replay: cannot read input at line ${lines + 1}: ${errorMessage(err)}`);
+    say(
+      writing
+        ? `replay: cannot write the output: ${errorMessage(err)}`
+        : `replay: cannot read input at line ${lines + 1}: ${errorMessage(err)}`,
+    );
     return 1;
   }
   operator.flush();
-  await Promise.all([candles.end(), alerts?.end(), late?.end()]);
+  try {
+    await Promise.all([candles.end(), alerts?.end(), late?.end()]);
+  } catch (err) {
+    say(`replay: cannot write the output: ${errorMessage(err)}`);
+    return 1;
+  }
 
   const s = operator.stats;
   say(

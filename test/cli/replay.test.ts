@@ -30,6 +30,24 @@ describe('tickflow replay', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  test('an --alerts or --late path that cannot be opened fails at once, naming it, before any output', async () => {
+    for (const flag of ['--alerts', '--late']) {
+      for (const path of [join(dir, 'no-such-dir', 'out.jsonl'), dir]) {
+        const r = await runCli(['replay', '--input', input, flag, path]);
+        assert.equal(r.code, 1, `${flag} ${path}`);
+        assert.equal(r.stdout, '', 'no candles written');
+        assert.match(r.stderr, /^replay: cannot write the output: (ENOENT|EISDIR)/m);
+        assert.ok(r.stderr.includes(path), 'the message names the path');
+      }
+    }
+  });
+
+  test('an output the disk refuses (/dev/full) fails with exit 1 and the error, not a silent 0', async () => {
+    const r = await runCli(['replay', '--input', input, '--late', '/dev/full']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^replay: cannot write the output: ENOSPC/m);
+  });
+
   test('prints closed candles as JSONL, reports bad lines by number, and writes alerts', async () => {
     const alerts = join(dir, 'alerts.jsonl');
     const r = await runCli(['replay', '--input', input, '--intervals', '1m,5m', '--alerts', alerts]);
