@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { type OffsetReset, OFFSET_RESETS } from '../log/log.js';
 import { createLogger, type Logger } from '../logger.js';
+import { closeAll, signalExitCode, stopRequested } from './shutdown.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import type { CommandIo } from './replay.js';
 
@@ -44,8 +45,9 @@ const isOffsetReset = (value: string | undefined): value is OffsetReset =>
 /**
  * Runs a service command: validates the config once, starts the parts in order, prints one line saying
  * what runs where, and on SIGINT or SIGTERM closes them in reverse order (sources stop, the processor
- * flushes and checkpoints, connections close) and exits 0. A part that fails to start stops the ones
- * already running and exits 1 with the error.
+ * flushes and checkpoints, connections close) and exits 0; 1 when a part fails to close or misses the
+ * shutdown deadline. Asked again (a second signal, a second after the first), it exits at once. A part
+ * that fails to start stops the ones already running and exits 1 with the error.
  */
 export async function runService(spec: ServiceSpec, argv: readonly string[], io: CommandIo): Promise<number> {
   let config: Config;
@@ -83,32 +85,18 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
   } catch (err) {
     logger.error({ err }, 'failed to start');
     io.stderr.write(`tickflow ${spec.command}: failed to start: ${errorMessage(err)}\n`);
-    await closeAll(started, logger);
+    await closeAll(started, logger, config.settings.shutdownTimeout);
     return 1;
   }
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => {
-      resolve('SIGINT');
-    });
-    process.once('SIGTERM', () => {
-      resolve('SIGTERM');
-    });
+  const signal = await stopRequested((again) => {
+    logger.warn({ signal: again }, 'asked again to stop: exiting now, without finishing the shutdown');
+    process.exit(signalExitCode(again));
   });
-  logger.info({ signal }, 'shutting down');
-  const clean = await closeAll(started, logger);
+  const deadlineMs = config.settings.shutdownTimeout;
+  logger.info({ signal, deadlineMs }, 'shutting down');
+  const clean = await closeAll(started, logger, deadlineMs);
   logger.info('stopped');
-  return clean ? 0 : 1;
-}
-
-async function closeAll(parts: readonly Part[], logger: Logger): Promise<boolean> {
-  let clean = true;
-  for (const part of [...parts].reverse()) {
-    try {
-      await part.close();
-    } catch (err) {
-      clean = false;
-      logger.error({ err, part: part.name }, 'failed to close cleanly');
-    }
-  }
-  return clean;
+  // A part that missed the deadline may still hold the event loop open, so the exit is not left to it.
+  if (!clean) process.exit(1);
+  return 0;
 }

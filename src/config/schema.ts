@@ -334,6 +334,13 @@ export const SCHEMA = {
     doc: 'Redis cache and live updates (redis://[:password@]host:port[/db]); empty: in-process',
     parse: orUnset(urlParser(['redis:', 'rediss:'])),
   }),
+  shutdownTimeout: field({
+    env: 'TICKFLOW_SHUTDOWN_TIMEOUT',
+    flag: 'shutdown-timeout',
+    default: '30s',
+    doc: 'longest a graceful stop may take before the process exits anyway (status 1)',
+    parse: durationParser(100),
+  }),
   logLevel: field({
     env: 'LOG_LEVEL',
     flag: 'log-level',
