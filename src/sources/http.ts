@@ -14,7 +14,18 @@ export interface GetJsonOptions {
   readonly retryStatuses?: readonly number[];
   /** What to check, appended to the message of a configuration error (a 4xx other than 429). */
   readonly configHint?: (status: number) => string;
+  /** The largest body read (default MAX_RESPONSE_BYTES); a larger one is refused unread. */
+  readonly maxBytes?: number;
 }
+
+/**
+ * The largest response body a source reads: a CoinGecko price answer is a few KB and an exchange's page
+ * of 1,000 trades about 200 KB, so 4 MiB leaves room and still keeps a broken or hostile server from
+ * filling the heap.
+ */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** The most of an error response read for its message. */
+const MAX_SNIPPET_BYTES = 4 * 1024;
 
 export interface JsonResponse {
   readonly body: unknown;
@@ -23,9 +34,39 @@ export interface JsonResponse {
 
 const SNIPPET = 200;
 
+class BodyTooLarge extends Error {}
+
+/**
+ * The body as text, reading at most `max` bytes: a larger body (by its Content-Length, or once that many
+ * bytes have arrived) is cancelled and BodyTooLarge thrown, or with `truncate` the first `max` bytes kept.
+ */
+async function readText(res: Response, max: number, truncate = false): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (!truncate && declared > max) {
+    await res.body?.cancel();
+    throw new BodyTooLarge();
+  }
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      if (!truncate) throw new BodyTooLarge();
+      break;
+    }
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
+
 async function readSnippet(res: Response): Promise<string> {
   try {
-    const text = (await res.text()).replace(/\s+/g, ' ').trim();
+    const text = (await readText(res, MAX_SNIPPET_BYTES, true)).replace(/\s+/g, ' ').trim();
     return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
   } catch {
     return '';
@@ -64,7 +105,8 @@ async function statusError(res: Response, url: string, options: GetJsonOptions):
 /**
  * GET a JSON document with a timeout. Classifies every failure as a SourceError: 429, 5xx, timeouts and
  * network errors are retriable (with the server's Retry-After); any other non-2xx is a configuration error;
- * a 2xx that is not JSON is a payload error. The URL in messages never shows credentials.
+ * a 2xx that is not JSON, or whose body is over `maxBytes`, is a payload error. The URL in messages never
+ * shows credentials.
  */
 export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
   const shown = redactUrl(url);
@@ -76,9 +118,17 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
     });
     if (!res.ok) throw await statusError(res, shown, options);
-    text = await res.text();
+    text = await readText(res, options.maxBytes ?? MAX_RESPONSE_BYTES);
   } catch (err) {
     options.signal.throwIfAborted();
+    if (err instanceof BodyTooLarge) {
+      const max = options.maxBytes ?? MAX_RESPONSE_BYTES;
+      throw new SourceError(
+        'TF_SOURCE_PAYLOAD',
+        `${options.label} answered GET ${shown} with a body over ${max} bytes; it was not read`,
+        { retriable: false },
+      );
+    }
     throw err instanceof SourceError ? err : failedFetch(err, shown, options);
   }
   try {

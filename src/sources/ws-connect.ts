@@ -3,6 +3,13 @@ import { parseRetryAfter } from './backoff.js';
 import { SourceError, redactUrl, unavailable } from './source-error.js';
 import { errorMessage } from '../errors.js';
 
+/**
+ * The largest message taken from an exchange's WebSocket: a trade message is under 1 KB, so 1 MiB leaves
+ * room and keeps a broken or hostile server far below ws's default of 100 MiB. A larger one closes the
+ * connection with 1009, and the stream reconnects as after any drop.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export interface OpenOptions {
   readonly label: string;
   readonly timeoutMs: number;
@@ -10,6 +17,8 @@ export interface OpenOptions {
   readonly now: () => number;
   /** Statuses besides 429 and 5xx that mean "wait and retry". */
   readonly retryStatuses?: readonly number[];
+  /** The largest inbound message (default MAX_MESSAGE_BYTES). */
+  readonly maxPayload?: number;
 }
 
 function handshakeError(
@@ -38,7 +47,10 @@ export function openWebSocket<T>(
 ): Promise<T> {
   const shown = redactUrl(url);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: options.timeoutMs });
+    const ws = new WebSocket(url, {
+      handshakeTimeout: options.timeoutMs,
+      maxPayload: options.maxPayload ?? MAX_MESSAGE_BYTES,
+    });
     let failure: SourceError | null = null;
     const onAbort = (): void => {
       ws.terminate();
