@@ -131,7 +131,10 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   let writing = false;
   try {
     for await (const text of readWholeLines(input)) {
-      lines += decoder.decode(text, lines + 1, null, bound);
+      lines +=
+        typeof text === 'string'
+          ? decoder.decode(text, lines + 1, null, bound)
+          : decoder.overlong(lines + 1, text.limit);
       writing = true;
       await candles.flushIfFull();
       await alerts?.flushIfFull();

@@ -44,4 +44,10 @@ export class TickLineDecoder {
     }
     return lineNo - firstLineNo;
   }
+
+  /** Reports line `lineNo` as skipped for being longer than `limit` bytes; returns 1, the lines it was. */
+  overlong(lineNo: number, limit: number): number {
+    this.sink.invalid(lineNo, `longer than ${limit} bytes; skipped`);
+    return 1;
+  }
 }

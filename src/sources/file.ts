@@ -98,7 +98,10 @@ export class FileSource implements Source {
     const closing = (): boolean => this.controller.signal.aborted;
     for await (const text of readWholeLines(input)) {
       if (closing()) break;
-      this.lines += decoder.decode(text, this.lines + 1, epochMs(this.clock()));
+      this.lines +=
+        typeof text === 'string'
+          ? decoder.decode(text, this.lines + 1, epochMs(this.clock()))
+          : decoder.overlong(this.lines + 1, text.limit);
       const ticks = decoded;
       decoded = [];
       for (let i = 0; i < ticks.length && !closing(); i += batchSize) {

@@ -30,6 +30,21 @@ describe('tickflow replay', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  test('a line over 1 MiB is reported by number and skipped, and the lines after it still count', async () => {
+    const path = join(dir, 'long-line.jsonl');
+    const tick = (price: number, ts: number) => JSON.stringify({ symbol: 'BTC', price, ts });
+    await writeFile(
+      path,
+      `${tick(100, T0)}\n{"symbol":"${'B'.repeat(3 * 1024 * 1024)}"}\n${tick(101, T0 + 1_000)}\n`,
+    );
+    const r = await runCli(['replay', '--input', path]);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /^line 2: longer than 1048576 bytes; skipped$/m);
+    assert.match(r.stderr, /replay: 3 lines, 2 ticks, 1 invalid/);
+    const candle = JSON.parse(r.stdout.trim().split('\n')[0]!) as { trades: number; close: number };
+    assert.deepEqual([candle.trades, candle.close], [2, 101]);
+  });
+
   test('an --alerts or --late path that cannot be opened fails at once, naming it, before any output', async () => {
     for (const flag of ['--alerts', '--late']) {
       for (const path of [join(dir, 'no-such-dir', 'out.jsonl'), dir]) {

@@ -3,10 +3,12 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { readWholeLines } from '../../src/io/read-lines.js';
 
-/** The pieces read from a stream that delivers `chunks` as they are. */
-async function piecesOf(chunks: readonly (Buffer | string)[]): Promise<string[]> {
+/** The pieces read from a stream that delivers `chunks` as they are; a skipped line shows as `<over N>`. */
+async function piecesOf(chunks: readonly (Buffer | string)[], maxLineBytes?: number): Promise<string[]> {
   const out: string[] = [];
-  for await (const piece of readWholeLines(Readable.from(chunks, { objectMode: false }))) out.push(piece);
+  for await (const piece of readWholeLines(Readable.from(chunks, { objectMode: false }), maxLineBytes)) {
+    out.push(typeof piece === 'string' ? piece : `<over ${piece.limit}>`);
+  }
   return out;
 }
 
@@ -36,4 +38,28 @@ test('a character split between two chunks is read whole, ASCII or not', async (
 test('an empty stream gives nothing, a stream of strings is read as its bytes', async () => {
   assert.deepEqual(await piecesOf([]), []);
   assert.deepEqual(await piecesOf(['x\ny', 'z\n']), ['x\n', 'yz\n']);
+});
+
+test('a line carried past the limit is skipped as it is read, and the lines around it are kept', async () => {
+  const long = 'x'.repeat(2_500);
+  const text = `first\n${long}\nsecond\n${long}`;
+  for (const size of [100, 333, 1_000]) {
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+    const pieces = await piecesOf(chunks, 1_000);
+    const lines = pieces.join('').split('\n');
+    assert.deepEqual(
+      lines.filter((l) => !l.startsWith('x')).map((l) => l.replace(/x+$/, '')),
+      ['first', '<over 1000>second', '<over 1000>'],
+      `chunks of ${size}`,
+    );
+  }
+});
+
+test('a line exactly at the limit is kept', async () => {
+  const line = 'y'.repeat(1_000);
+  assert.deepEqual(
+    (await piecesOf([line.slice(0, 600), `${line.slice(600)}\nz\n`], 1_000)).join(''),
+    `${line}\nz\n`,
+  );
 });
