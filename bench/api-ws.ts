@@ -11,7 +11,11 @@ import { startBenchServer } from './support/server.js';
 const CLIENTS = 1_000;
 const SECONDS = 10;
 
-const server = await startBenchServer({ TICKFLOW_SIMULATED_RATE: '10' });
+// All the clients come from one address, so its per-address limit is lifted.
+const server = await startBenchServer({
+  TICKFLOW_SIMULATED_RATE: '10',
+  TICKFLOW_WS_MAX_CLIENTS_PER_ADDRESS: String(CLIENTS),
+});
 try {
   const clients = fileURLToPath(new URL('support/ws-clients.ts', import.meta.url));
   const url = `${server.app.url.replace('http', 'ws')}/ws/prices/BTC`;

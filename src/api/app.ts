@@ -99,7 +99,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     ...options.wsHub,
   });
   app.decorate('wsHub', hub);
-  const connections = new ConnectionCap(resolveLimits(deps), deps.logger);
+  const connections = new ConnectionCap(
+    resolveLimits(deps),
+    deps.logger,
+    deps.settings.wsMaxClientsPerAddress,
+  );
   connections.install(app);
   installUpgradeGuard(app);
   refuseConnect(app);

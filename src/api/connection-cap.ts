@@ -3,6 +3,13 @@ import { TickflowError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionLimits } from './connection-limits.js';
 
+const tooManyFromAddress = (max: number): TickflowError =>
+  new TickflowError(
+    'TF_TOO_MANY_CLIENTS_FROM_ADDRESS',
+    `this address already holds its limit of ${max} WebSocket clients; close one first`,
+    { statusCode: 429 },
+  );
+
 const tooManyClients = (max: number): TickflowError =>
   new TickflowError(
     'TF_TOO_MANY_CLIENTS',
@@ -15,18 +22,24 @@ const tooManyClients = (max: number): TickflowError =>
  * descriptors the store, the log and the sources need. Node closes a TCP connection over
  * `maxConnections` as soon as it is accepted; a WebSocket client over `maxWebSocketClients` is answered
  * 503 (with Retry-After) before its upgrade, while the HTTP headroom between the two still lets it be
- * answered. The first refusal of each kind is logged as a warning, the others at debug.
+ * answered; one remote address over its own limit is answered 429. The first refusal of each kind is
+ * logged as a warning, the others at debug.
  */
 export class ConnectionCap {
   readonly #limits: ConnectionLimits;
   readonly #logger: Logger;
+  readonly #perAddress: number;
+  readonly #byAddress = new Map<string, number>();
   #clients = 0;
+  #warnedAddress = false;
   #warnedRefusal = false;
   #warnedDrop = false;
 
-  constructor(limits: ConnectionLimits, logger: Logger) {
+  /** `perAddress`: WebSocket clients one remote address may hold at once (answered 429 beyond it). */
+  constructor(limits: ConnectionLimits, logger: Logger, perAddress = Number.MAX_SAFE_INTEGER) {
     this.#limits = limits;
     this.#logger = logger;
+    this.#perAddress = perAddress;
   }
 
   /** Sets the server's connection limit and watches what it drops. */
@@ -59,12 +72,36 @@ export class ConnectionCap {
       done(tooManyClients(max));
       return;
     }
+    const address = request.raw.socket.remoteAddress ?? '';
+    const held = this.#byAddress.get(address) ?? 0;
+    if (held >= this.#perAddress) {
+      this.#logAddressRefusal(address);
+      done(tooManyFromAddress(this.#perAddress));
+      return;
+    }
     this.#clients++;
+    this.#byAddress.set(address, held + 1);
     request.raw.socket.once('close', () => {
       this.#clients--;
+      const left = (this.#byAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#byAddress.set(address, left);
+      else this.#byAddress.delete(address);
     });
     done();
   };
+
+  #logAddressRefusal(address: string): void {
+    const fields = { address, maxWebSocketClientsPerAddress: this.#perAddress };
+    if (this.#warnedAddress) {
+      this.#logger.debug(fields, 'websocket client refused: its address is at its limit');
+      return;
+    }
+    this.#warnedAddress = true;
+    this.#logger.warn(
+      fields,
+      'an address reached its websocket client limit: it gets 429 (further ones at debug)',
+    );
+  }
 
   #logRefusal(max: number): void {
     if (this.#warnedRefusal) {

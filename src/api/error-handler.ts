@@ -74,9 +74,11 @@ function logError(err: unknown, c: Classified, request: FastifyRequest): void {
   else request.log.debug({ code: c.code, message: c.message }, 'request refused');
 }
 
-/** Sends an error body; 503s carry `Retry-After`. */
+/** Sends an error body; 503s and 429s carry `Retry-After`. */
 export function sendError(reply: FastifyReply, c: Classified): FastifyReply {
-  if (c.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (c.statusCode === 503 || c.statusCode === 429) {
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  }
   const body: ErrorBody = { error: { code: c.code, message: c.message, statusCode: c.statusCode } };
   return reply.code(c.statusCode).send(body);
 }

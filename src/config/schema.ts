@@ -180,6 +180,13 @@ export const SCHEMA = {
     doc: 'file source: JSONL ticks to append to the log',
     parse: stringParser,
   }),
+  wsMaxClientsPerAddress: field({
+    env: 'TICKFLOW_WS_MAX_CLIENTS_PER_ADDRESS',
+    flag: 'ws-max-clients-per-address',
+    default: '64',
+    doc: 'WebSocket clients one IP address may hold open at once (the dashboard opens one per symbol)',
+    parse: numberParser(1, 1_000_000, true),
+  }),
   corsOrigins: field({
     env: 'TICKFLOW_CORS_ORIGINS',
     flag: 'cors-origins',

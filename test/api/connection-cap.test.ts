@@ -82,6 +82,35 @@ describe('WebSocket client limit', () => {
   });
 });
 
+describe('WebSocket clients per address', () => {
+  let api: Api;
+  let port: number;
+  const clients: Client[] = [];
+  before(async () => {
+    api = await startApi({ flags: { 'ws-max-clients-per-address': '2' } });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (api.app.server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    for (const c of clients) c.ws.terminate();
+    await api.close();
+  });
+
+  test('an address over its limit gets 429 with Retry-After; closing one of its clients frees a place', async () => {
+    clients.push(await connect(`ws://127.0.0.1:${port}/ws/prices/BTC`));
+    clients.push(await connect(`ws://127.0.0.1:${port}/ws/prices/ETH`));
+    const res = await rawRequest(port, upgradeRequest('GET', '/ws/prices/BTC'), { waitForCloseMs: 1_000 });
+    assert.equal(res.status, 429);
+    assert.equal(res.headers['retry-after'], '5');
+    assert.equal((JSON.parse(res.body) as ErrorJson).error.code, 'TF_TOO_MANY_CLIENTS_FROM_ADDRESS');
+    clients[0]!.ws.close();
+    await clients[0]!.closed;
+    assert.ok(await until(() => api.app.wsHub.stats().connections === 1));
+    clients.push(await connect(`ws://127.0.0.1:${port}/ws/prices/BTC`));
+    assert.equal(api.app.wsHub.stats().connections >= 1, true);
+  });
+});
+
 interface CapLine {
   readonly descriptorLimit: number;
   readonly maxConnections: number;
