@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { readDescriptorLimit } from '../io/descriptor-limit.js';
@@ -118,6 +119,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     methods: ['GET', 'HEAD', 'OPTIONS'],
     exposedHeaders: ['X-Request-ID', 'Retry-After'],
   });
+  // Security headers on every answer. Helmet's own CSP would upgrade ws:// and http:// requests to TLS
+  // (upgrade-insecure-requests), which breaks tickflow served over plain HTTP; the dashboard's routes
+  // set a stricter one of their own, and /docs is the swagger UI's page.
+  await app.register(helmet, { contentSecurityPolicy: false });
   await registerOpenApi(app);
   await registerWebsocket(app, hub, options.wsMaxPayload ?? 4096);
   const ctx: RouteContext = {

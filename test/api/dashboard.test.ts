@@ -64,6 +64,19 @@ describe('the dashboard routes', () => {
     }
   });
 
+  test('every answer carries the security headers (helmet), the API’s JSON and the page alike', async () => {
+    for (const url of ['/', '/api/v1/symbols', '/app.js']) {
+      const res = await api.app.inject({ url });
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+      assert.match(String(res.headers['strict-transport-security']), /max-age=\d+/, url);
+      assert.equal(res.headers['x-powered-by'], undefined, url);
+    }
+    const docs = await api.app.inject({ url: '/docs/' });
+    assert.ok(docs.statusCode === 200 || docs.statusCode === 302, 'the docs UI still loads');
+  });
+
   test('without a built dashboard, / answers 503 saying how to build it', async () => {
     const res = await bare.app.inject({ url: '/' });
     assert.equal(res.statusCode, 503);
