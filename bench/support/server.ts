@@ -37,6 +37,8 @@ export async function startBenchServer(env: Record<string, string>, candles = 0)
     PORT: '0',
     TICKFLOW_SOURCES: 'simulated',
     LOG_LEVEL: 'error',
+    // The load comes from one address at thousands of requests a second: the limit would be measured.
+    TICKFLOW_RATE_LIMIT: '0',
     ...env,
   });
   await waitFor(

@@ -1,5 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { TickflowError } from '../errors.js';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { readDescriptorLimit } from '../io/descriptor-limit.js';
@@ -63,6 +65,25 @@ async function registerWebsocket(app: FastifyInstance, hub: WsHub, maxPayload: n
   });
 }
 
+/**
+ * At most `perMinute` requests a minute from one address (none when 0), counted in memory per API
+ * instance; over it, 429 TF_RATE_LIMITED in the usual error body with Retry-After and the
+ * x-ratelimit-* headers.
+ */
+async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+  if (perMinute === 0) return;
+  await app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new TickflowError(
+        'TF_RATE_LIMITED',
+        `more than ${context.max} requests a minute from this address; retry in ${context.after}`,
+        { statusCode: 429 },
+      ),
+  });
+}
+
 /** The limits given, or those the process's descriptor limit allows, logged once. */
 function resolveLimits(deps: ApiDeps): ConnectionLimits {
   const given = deps.options?.connectionLimits;
@@ -123,6 +144,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // (upgrade-insecure-requests), which breaks tickflow served over plain HTTP; the dashboard's routes
   // set a stricter one of their own, and /docs is the swagger UI's page.
   await app.register(helmet, { contentSecurityPolicy: false });
+  await registerRateLimit(app, deps.settings.rateLimit);
   await registerOpenApi(app);
   await registerWebsocket(app, hub, options.wsMaxPayload ?? 4096);
   const ctx: RouteContext = {

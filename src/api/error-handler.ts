@@ -74,9 +74,9 @@ function logError(err: unknown, c: Classified, request: FastifyRequest): void {
   else request.log.debug({ code: c.code, message: c.message }, 'request refused');
 }
 
-/** Sends an error body; 503s and 429s carry `Retry-After`. */
+/** Sends an error body; 503s and 429s carry `Retry-After` (5 s unless the refusal set its own). */
 export function sendError(reply: FastifyReply, c: Classified): FastifyReply {
-  if (c.statusCode === 503 || c.statusCode === 429) {
+  if ((c.statusCode === 503 || c.statusCode === 429) && !reply.hasHeader('retry-after')) {
     void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   }
   const body: ErrorBody = { error: { code: c.code, message: c.message, statusCode: c.statusCode } };

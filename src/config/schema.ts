@@ -180,6 +180,13 @@ export const SCHEMA = {
     doc: 'file source: JSONL ticks to append to the log',
     parse: stringParser,
   }),
+  rateLimit: field({
+    env: 'TICKFLOW_RATE_LIMIT',
+    flag: 'rate-limit',
+    default: '6000',
+    doc: 'HTTP requests a minute one IP address may make (0: no limit); beyond it, 429',
+    parse: numberParser(0, 1_000_000_000, true),
+  }),
   wsMaxClientsPerAddress: field({
     env: 'TICKFLOW_WS_MAX_CLIENTS_PER_ADDRESS',
     flag: 'ws-max-clients-per-address',
