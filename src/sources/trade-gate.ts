@@ -2,9 +2,17 @@ import type { Tick } from '../domain/tick.js';
 import { type Trade, tradeTick } from './trade.js';
 
 /**
+ * The most live trades held back while a back-fill runs: at a busy exchange's rate of a few thousand a
+ * second, about half a minute, far longer than a back-fill's few pages take.
+ */
+export const MAX_HELD_TRADES = 100_000;
+
+/**
  * Decides which trades become ticks, in order: never a trade id at or below the last one emitted for its
  * symbol (exchange trade ids increase per symbol), and, while a back-fill runs, live trades wait so that
- * the back-filled ones go first.
+ * the back-filled ones go first. If more than `maxHeld` wait, they go at once instead, and `onOverflow` is
+ * told: the back-fill's remaining trades, older than them, are then skipped, and the gap stays a gap
+ * rather than memory growing without bound.
  */
 export class TradeGate {
   private readonly lastId = new Map<string, number>();
@@ -13,6 +21,8 @@ export class TradeGate {
   constructor(
     private readonly source: string,
     private readonly push: (ticks: readonly Tick[]) => void,
+    private readonly maxHeld = MAX_HELD_TRADES,
+    private readonly onOverflow: (held: number) => void = () => undefined,
   ) {}
 
   /** The last trade id emitted per symbol. */
@@ -34,8 +44,15 @@ export class TradeGate {
 
   live(trades: readonly Trade[], receivedAt: number): void {
     const received = trades.map((trade) => ({ trade, receivedAt }));
-    if (this.held === null) this.admit(received);
-    else this.held.push(...received);
+    if (this.held === null) {
+      this.admit(received);
+      return;
+    }
+    this.held.push(...received);
+    if (this.held.length > this.maxHeld) {
+      this.onOverflow(this.held.length);
+      this.release();
+    }
   }
 
   /** Back-filled trades, oldest first: emitted at once, even while live trades wait. */

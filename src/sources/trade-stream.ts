@@ -9,7 +9,7 @@ import { SourceError, unavailable } from './source-error.js';
 import { errorMessage } from '../errors.js';
 import type { TickSink } from './source.js';
 import { TickQueue } from './tick-queue.js';
-import { TradeGate } from './trade-gate.js';
+import { MAX_HELD_TRADES, TradeGate } from './trade-gate.js';
 import type { Exchange, StreamMessage } from './trade.js';
 import { messageText, openWebSocket } from './ws-connect.js';
 
@@ -63,7 +63,17 @@ export class TradeStreamSource extends LoopSource {
     this.backoff = options.backoff ?? TRADE_STREAM_BACKOFF;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
-    this.gate = new TradeGate(exchange.name, (ticks) => this.queue?.push(ticks));
+    this.gate = new TradeGate(
+      exchange.name,
+      (ticks) => this.queue?.push(ticks),
+      MAX_HELD_TRADES,
+      (held) => {
+        options.logger.warn(
+          { held, source: exchange.name },
+          `${exchange.label}: ${held} live trades waited on the back-fill; they go now, and the back-fill's older trades are skipped`,
+        );
+      },
+    );
   }
 
   protected override async run(sink: TickSink): Promise<void> {

@@ -97,4 +97,27 @@ describe('TradeGate', () => {
     gate.live([trade(6), trade(7)], 0);
     assert.deepEqual(out, ['BTC1', 'BTC2', 'ETH1', 'BTC3', 'BTC4', 'BTC5', 'BTC6', 'BTC7']);
   });
+
+  test('more held trades than the bound go at once, said once, and the back-fill behind them is skipped', () => {
+    const out: string[] = [];
+    const overflows: number[] = [];
+    const gate = new TradeGate(
+      'coinbase',
+      (ticks) => out.push(...ticks.map((t) => `${t.symbol}${t.seq}`)),
+      3,
+      (held) => overflows.push(held),
+    );
+    gate.live([trade(1)], 0);
+    gate.hold();
+    gate.live([trade(10), trade(11)], 0);
+    gate.live([trade(12)], 0);
+    assert.deepEqual(out, ['BTC1'], 'three wait');
+    gate.live([trade(13)], 0);
+    assert.deepEqual(overflows, [4]);
+    assert.deepEqual(out, ['BTC1', 'BTC10', 'BTC11', 'BTC12', 'BTC13'], 'the fourth lets them all go');
+    gate.backfilled([trade(2), trade(3)], 0);
+    gate.live([trade(14)], 0);
+    gate.release();
+    assert.deepEqual(out.slice(5), ['BTC14'], 'older back-filled trades are skipped; live ones flow');
+  });
 });
