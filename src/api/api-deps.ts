@@ -10,6 +10,11 @@ import type { WsHubOptions } from './ws-hub.js';
 export interface ApiOptions {
   /** A request not answered within this long gets 503 (Fastify's handlerTimeout). Default 10 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * A client must send a request's headers within this long, or the connection is closed (Node's
+   * `headersTimeout`, checked every second), so a slowloris client cannot hold a connection. Default 10 s.
+   */
+  readonly headersTimeoutMs?: number;
   /** `GET /health` reports `down` when the health function takes longer. Default 3 s. */
   readonly healthTimeoutMs?: number;
   /** Largest inbound WebSocket message; a bigger one closes the socket with 1009. Default 4 KiB. */

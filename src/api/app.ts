@@ -114,7 +114,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientErrorHandler(deps.logger),
-    http: { requireHostHeader: false },
+    // Node's defaults let a client take 60 s for its headers and 300 s for a request, checked every 30 s.
+    requestTimeout: 30_000,
+    http: {
+      requireHostHeader: false,
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      connectionsCheckingInterval: 1_000,
+    },
   });
   const hub = new WsHub(deps.cache, deps.logger.child({ component: 'ws-hub' }), {
     ...DEFAULT_WS_HUB_OPTIONS,
