@@ -29,6 +29,23 @@ const PROBE_TIMEOUT_MS = 1_000;
 const isProbeResult = (value: unknown): value is ProbeResult =>
   typeof value === 'object' && value !== null && 'status' in value && 'detail' in value;
 
+/** The check each probe has running: a check that outlives its timeout is joined, never started again. */
+const running = new WeakMap<Probe, Promise<unknown>>();
+
+function check(p: Probe): Promise<unknown> {
+  let pending = running.get(p);
+  if (pending === undefined) {
+    pending = p.check().finally(() => running.delete(p));
+    running.set(p, pending);
+  }
+  return pending;
+}
+
+/**
+ * A probe's health, waiting at most PROBE_TIMEOUT_MS. While a check that timed out is still running (a
+ * store that accepts connections and never answers), later health reports join it rather than pile up
+ * another query each.
+ */
 async function probe(p: Probe): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -37,7 +54,7 @@ async function probe(p: Probe): Promise<ComponentHealth> {
     }, PROBE_TIMEOUT_MS);
   });
   try {
-    const result = await Promise.race([p.check(), timeout]);
+    const result = await Promise.race([check(p), timeout]);
     if (typeof result === 'string') return { status: 'up', required: p.required, detail: result };
     if (isProbeResult(result)) return { ...result, required: p.required };
     return { status: 'up', required: p.required };
