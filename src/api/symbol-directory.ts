@@ -1,13 +1,15 @@
-import type { Store } from '../store/store.js';
+import type { Store, SymbolInfo } from '../store/store.js';
 
 /**
  * Which symbols the API knows: the configured ones (answered from memory, so the hot path never touches
- * the store) and any the store has seen.
+ * the store) and any the store has seen. Requests that ask the store while a read of its symbols is under
+ * way share that read, so a burst of requests for unknown symbols runs one query, not one each.
  */
 export class SymbolDirectory {
   readonly #configured: ReadonlySet<string>;
   readonly #order: readonly string[];
   readonly #store: Store;
+  #reading: Promise<SymbolInfo[]> | null = null;
 
   constructor(configured: readonly string[], store: Store) {
     this.#order = configured;
@@ -22,7 +24,7 @@ export class SymbolDirectory {
   /** True for a configured symbol without a store query; otherwise asks the store (which may throw). */
   async isKnown(symbol: string): Promise<boolean> {
     if (this.#configured.has(symbol)) return true;
-    const stored = await this.#store.symbols();
+    const stored = await this.#storedSymbols();
     return stored.some((s) => s.symbol === symbol);
   }
 
@@ -33,7 +35,7 @@ export class SymbolDirectory {
   async all(): Promise<{ symbols: string[]; complete: boolean }> {
     let stored: readonly { readonly symbol: string }[];
     try {
-      stored = await this.#store.symbols();
+      stored = await this.#storedSymbols();
     } catch {
       return { symbols: [...this.#order], complete: false };
     }
@@ -42,5 +44,12 @@ export class SymbolDirectory {
       .filter((s) => !this.#configured.has(s))
       .sort();
     return { symbols: [...this.#order, ...new Set(extra)], complete: true };
+  }
+
+  #storedSymbols(): Promise<SymbolInfo[]> {
+    this.#reading ??= this.#store.symbols().finally(() => {
+      this.#reading = null;
+    });
+    return this.#reading;
   }
 }
