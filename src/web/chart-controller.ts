@@ -3,16 +3,23 @@ import { api, ApiCallError } from './api-client.js';
 import { BarBook } from './bar-book.js';
 import type { ChartView } from './chart-view.js';
 import type { StatusBar } from './status-bar.js';
-import type { ViewState } from './view-state.js';
+import { intervalMs, type ViewState } from './view-state.js';
 
 /** Candles per history request: the first page, and each page loaded on scrolling left. */
 const PAGE = 500;
 const RETRY_MS = 5_000;
+/**
+ * How long after a hole shows up before the newest bar the history is read again. A candle is pushed
+ * live when its window closes but reaches the store at the next commit, so one closed while the page was
+ * reconnecting can be in neither what the socket sent nor the history read just after.
+ */
+const HEAL_AFTER_MS = 2_000;
 
 /**
  * Keeps the chart's BarBook for the current view: loads the newest history, loads older pages as the user
- * scrolls left, applies live candles, and reloads history after a reconnect so that no candle is missing.
- * A response for a view that is no longer shown is dropped.
+ * scrolls left, applies live candles, and reloads history after a reconnect, and again when a window is
+ * missing before the newest bar, so that no candle is missing. A response for a view that is no longer
+ * shown is dropped.
  */
 export class ChartController {
   #view: ViewState;
@@ -21,6 +28,8 @@ export class ChartController {
   #loadingOlder = false;
   #exhausted = false;
   #retry: number | undefined;
+  /** The newest bar whose hole before it has been healed (or found to be a window without ticks). */
+  #healedUpTo = -Infinity;
 
   constructor(
     private readonly chart: ChartView,
@@ -41,6 +50,7 @@ export class ChartController {
     this.#view = view;
     this.#book = new BarBook();
     this.#exhausted = false;
+    this.#healedUpTo = -Infinity;
     this.#generation++;
     this.chart.describeView(view.symbol, view.interval);
     this.chart.draw(this.#book);
@@ -73,6 +83,18 @@ export class ChartController {
   live(candle: CandleJson, closed: boolean): void {
     if (candle.symbol !== this.#view.symbol || candle.interval !== this.#view.interval) return;
     this.chart.apply(this.#book, this.#book.live(candle, closed));
+    this.#healHole();
+  }
+
+  /** Reads the history again, once per newest bar, when a window is missing just before it. */
+  #healHole(): void {
+    const bars = this.#book.bars();
+    const last = bars.at(-1);
+    const before = bars.at(-2);
+    if (last === undefined || before === undefined || last.time <= this.#healedUpTo) return;
+    if (last.time - before.time <= intervalMs(this.#view.interval)) return;
+    this.#healedUpTo = last.time;
+    window.setTimeout(() => void this.reload(), HEAL_AFTER_MS);
   }
 
   async #loadOlder(): Promise<void> {

@@ -180,17 +180,24 @@ describe('the dashboard in a real browser', () => {
       true,
       'no reload',
     );
-    const after = await waitFor(
+    await waitFor(
       'new bars after the restart',
-      async () => {
-        const c = await chart();
-        return Number(c['last']) >= lastBefore + 3 * 60_000 ? c : undefined;
-      },
+      async () => Number((await chart())['last']) >= lastBefore + 3 * 60_000,
       30_000,
     );
-    // Every 1m window of the fake's event time has ticks, so a gapless chart has one bar per minute.
-    const minutes = (Number(after['last']) - Number(after['first'])) / 60_000 + 1;
-    assert.equal(Number(after['bars']), minutes, 'one bar for every minute from the first to the last');
+    // Every 1m window of the fake's event time has ticks, so a gapless chart has one bar per minute. A
+    // window closed while the page was (re)connecting is in neither the history it read nor what the
+    // socket sent it; the page reads the history again when it sees the hole, within seconds.
+    let seen: Record<string, string> = {};
+    const gapless = await waitFor(
+      'one bar for every minute from the first to the last',
+      async () => {
+        seen = await chart();
+        return Number(seen['bars']) === (Number(seen['last']) - Number(seen['first'])) / 60_000 + 1;
+      },
+      10_000,
+    ).catch(() => false);
+    assert.ok(gapless, `a gap stayed: ${JSON.stringify(seen)}`);
   });
 
   test('a phone-width viewport has no horizontal overflow', async () => {
