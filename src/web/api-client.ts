@@ -1,7 +1,6 @@
 import type { AlertJson } from '../domain/alert.js';
 import type { CandleJson } from '../domain/candle.js';
 import type { HealthReport } from '../domain/health.js';
-import type { LatestPrice } from '../domain/live-update.js';
 
 /** A failed API call: `status` is null when the API could not be reached at all. */
 export class ApiCallError extends Error {
@@ -51,8 +50,6 @@ export interface HistoryPage {
 export const api = {
   /** The symbols to show; with the store down, the configured ones only (`complete: false`). */
   symbols: (): Promise<{ symbols: string[]; complete: boolean }> => getJson('/api/v1/symbols'),
-
-  latest: (symbol: string): Promise<LatestPrice> => getJson(`/api/v1/latest/${enc(symbol)}`),
 
   /** Closed candles in ascending order; without `from`, the newest `limit` (before `to`, if given). */
   history: async (symbol: string, interval: string, page: HistoryPage): Promise<CandleJson[]> => {

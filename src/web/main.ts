@@ -153,13 +153,6 @@ async function main(): Promise<void> {
       referenced.delete(symbol);
     }, REFERENCE_RETRY_MS);
   };
-  const loadLatest = async (symbol: string): Promise<void> => {
-    try {
-      onLatest(await api.latest(symbol));
-    } catch (err) {
-      if (offline(err)) status.setApiReachable(false);
-    }
-  };
   const referenced = new Set<string>();
   const onLatest = (latest: LatestPrice): void => {
     cards.setLatest(latest);
@@ -180,8 +173,8 @@ async function main(): Promise<void> {
 
   reflectView();
   controller.show(view);
+  // Each socket sends its symbol's latest price first, on every (re)connect: no REST call is needed for it.
   for (const symbol of symbols) {
-    void loadLatest(symbol);
     void loadAlerts(symbol);
     new LiveFeed(symbol, {
       onUpdate,
@@ -190,7 +183,6 @@ async function main(): Promise<void> {
       },
       onReconnected: () => {
         referenced.delete(symbol);
-        void loadLatest(symbol);
         void loadAlerts(symbol);
         void pollHealth();
         if (symbol === view.symbol) void controller.reload();
