@@ -33,7 +33,7 @@ export class SymbolDirectory {
    * the configured ones alone and `complete: false`: live prices of those still flow without it.
    */
   async all(): Promise<{ symbols: string[]; complete: boolean }> {
-    let stored: readonly { readonly symbol: string }[];
+    let stored: SymbolInfo[];
     try {
       stored = await this.#storedSymbols();
     } catch {
