@@ -11,6 +11,7 @@ import { createKafkaLog } from '../log/kafka/kafka-log.js';
 import type { Log } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import { CachedStore } from '../store/cached-store.js';
+import { CircuitStore } from '../store/circuit-store.js';
 import { createPgliteStore } from '../store/pglite-store.js';
 import { createPostgresStore } from '../store/postgres-store.js';
 import type { Store } from '../store/store.js';
@@ -76,7 +77,11 @@ function createLog(config: Config, dataDir: string, logger: Logger): { log: Log;
 function createStore(config: Config, dataDir: string, logger: Logger): { store: Store; describe: string } {
   const url = config.settings.databaseUrl;
   if (url !== null) {
-    return { store: createPostgresStore({ url, logger }), describe: `postgres (${redactUrl(url)})` };
+    // A server other processes share, reached over the network: a dead one is not hammered.
+    return {
+      store: new CircuitStore(createPostgresStore({ url, logger }), logger),
+      describe: `postgres (${redactUrl(url)})`,
+    };
   }
   const storeDir = join(dataDir, 'store');
   // This process is the store's only writer, so repeated history reads can be served from memory.

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
-import WebSocket from 'ws';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { createTestDatabase, requireServices, startKafka, startRedis } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON } from './support.js';
+import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, watch } from './support.js';
 
 /** 60 answers with repeats and errors mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -18,23 +17,6 @@ const SCRIPT: Outcome[] = [
 ];
 const FRESH = SCRIPT.slice(0, 60).filter((o) => o === 'ok').length;
 const ASSIGNED = 'processor: partitions assigned';
-
-/** A WebSocket client of `/ws/prices/{symbol}` on an API instance, and what it has received. */
-async function watch(
-  apiUrl: string,
-  symbol: string,
-): Promise<{ messages: Record<string, unknown>[]; close: () => void }> {
-  const ws = new WebSocket(`${apiUrl.replace('http', 'ws')}/ws/prices/${symbol}`);
-  const messages: Record<string, unknown>[] = [];
-  ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return {
-    messages,
-    close: () => {
-      ws.close();
-    },
-  };
-}
 
 /** The partitions of each assignment a processor logged, in order. */
 function assignments(p: TickflowProcess): number[][] {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import type { Snapshot } from '../fixtures/fake-coingecko.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
@@ -98,4 +99,22 @@ export async function assertHistoryIsReplay(
       assert.deepEqual(live, expected, `${symbol} ${interval} through ${api}: none lost, none doubled`);
     }
   }
+}
+
+/** A WebSocket client of `/ws/prices/{symbol}` on an API instance, and what it has received. */
+export async function watch(
+  apiUrl: string,
+  symbol: string,
+): Promise<{ messages: Record<string, unknown>[]; isOpen: () => boolean; close: () => void }> {
+  const ws = new WebSocket(`${apiUrl.replace('http', 'ws')}/ws/prices/${symbol}`);
+  const messages: Record<string, unknown>[] = [];
+  ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    messages,
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+    close: () => {
+      ws.close();
+    },
+  };
 }

@@ -7,6 +7,8 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
  */
 export interface FreezableProxy {
   readonly port: number;
+  /** Connections accepted so far: how often its clients tried the server behind it. */
+  readonly connections: number;
   /** Freezes the connections whose client has sent text that `which` accepts (by default all of them). */
   freeze(which?: (sent: string) => boolean): void;
   thaw(): void;
@@ -16,6 +18,7 @@ export interface FreezableProxy {
 export async function startFreezableProxy(host: string, port: number): Promise<FreezableProxy> {
   const thawed = (): boolean => false;
   let frozen: (sent: string) => boolean = thawed;
+  let connections = 0;
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -23,6 +26,7 @@ export async function startFreezableProxy(host: string, port: number): Promise<F
     socket.on('close', () => sockets.delete(socket));
   };
   const server: Server = createServer((client) => {
+    connections++;
     track(client);
     // What the client sent first (enough to name it), and whether it was frozen at some point.
     let sent = '';
@@ -45,6 +49,9 @@ export async function startFreezableProxy(host: string, port: number): Promise<F
   if (typeof address !== 'object' || address === null) throw new Error('the proxy has no port');
   return {
     port: address.port,
+    get connections() {
+      return connections;
+    },
     freeze: (which = () => true) => {
       frozen = which;
     },
