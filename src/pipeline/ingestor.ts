@@ -40,6 +40,8 @@ export class Ingestor {
   readonly problems: ProblemCounter;
   private producer: LogProducer | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** The feed-signal turn under way: a slow log makes the next tick of the timer skip, not pile up. */
+  private watching: Promise<void> | null = null;
   private readonly seen = new Map<string, { lastSuccessAt: number | null; gaps: number }>();
   /** Ticks dead-lettered here, per source. */
   private readonly rejected = new Map<string, number>();
@@ -61,9 +63,13 @@ export class Ingestor {
       await source.start((ticks) => this.append(ticks));
     }
     this.timer = setInterval(() => {
-      this.watch().catch((err: unknown) => {
-        this.deps.logger.debug({ err }, 'could not append feed signals');
-      });
+      this.watching ??= this.watch()
+        .catch((err: unknown) => {
+          this.deps.logger.debug({ err }, 'could not append feed signals');
+        })
+        .finally(() => {
+          this.watching = null;
+        });
     }, WATCH_INTERVAL_MS);
     this.timer.unref();
   }

@@ -151,3 +151,33 @@ test('a feed that answers only with ticks from the future gets gap markers, not 
     'no heartbeat keeps the stale price alive once only future ticks come',
   );
 });
+
+test('a slow log never has two turns of feed signals in flight at once', async () => {
+  let inFlight = 0;
+  let most = 0;
+  let signalSends = 0;
+  const { log } = await rig(() => [
+    new SimulatedSource({ symbols: ['BTC'], rate: 20, seed: 7, logger: silentLogger() }),
+  ]);
+  // The real log, made slow for feed signals (heartbeats each second while ticks flow): each such send
+  // waits 3.5 s, over three turns of the 1 s timer.
+  const producer = log.producer();
+  const send = producer.send.bind(producer);
+  producer.send = async (topic, records) => {
+    if (!records.some((r) => r.value.includes('"heartbeat"'))) {
+      await send(topic, records);
+      return;
+    }
+    signalSends++;
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    try {
+      await send(topic, records);
+    } finally {
+      inFlight--;
+    }
+  };
+  await waitFor('two slow turns', () => signalSends >= 2, 15_000);
+  assert.equal(most, 1);
+});
