@@ -44,14 +44,11 @@ export async function replayClosed(
   await writeFile(input, ticksJsonl);
   const run = await runCli(['replay', '--input', input, '--future-horizon', E2E_FUTURE_HORIZON]);
   if (run.code !== 0) throw new Error(`replay failed: ${run.stderr}`);
-  const maxTs = Math.max(
-    ...ticksJsonl
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { symbol: string; ts: number })
-      .filter((t) => t.symbol === symbol)
-      .map((t) => t.ts),
-  );
+  let maxTs = -Infinity;
+  for (const line of ticksJsonl.trim().split('\n')) {
+    const tick = JSON.parse(line) as { symbol: string; ts: number };
+    if (tick.symbol === symbol && tick.ts > maxTs) maxTs = tick.ts;
+  }
   const watermark = maxTs - 10_000 - 1;
   return run.stdout
     .trim()
