@@ -16,12 +16,12 @@ import { startTickflow, type TickflowProcess } from '../support/tickflow-process
 import { waitFor } from '../support/wait.js';
 import { assertAlertsAreReplay, assertHistoryIsReplay, E2E_FUTURE_HORIZON } from './support.js';
 
-/** 200 answers with repeats mixed in, then the source is down for good, so what was served is final. */
+/** 280 answers with repeats mixed in, then the source is down for good, so what was served is final. */
 const SCRIPT: Outcome[] = [
-  ...Array.from({ length: 200 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
+  ...Array.from({ length: 280 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
   ...Array<Outcome>(10_000).fill('500'),
 ];
-const FRESH = SCRIPT.slice(0, 200).filter((o) => o === 'ok').length;
+const FRESH = SCRIPT.slice(0, 280).filter((o) => o === 'ok').length;
 /**
  * Five kills of `tickflow process`, each 0.3 to 4 s after its start-up line (which it prints once it owns
  * its partitions): while it restores checkpoints and replays, mid-batch, mid-commit.
