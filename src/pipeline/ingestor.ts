@@ -1,6 +1,9 @@
 import type { Cache } from '../cache/cache.js';
 import { eventTimeProblem } from '../domain/event-time.js';
 import type { Tick } from '../domain/tick.js';
+import { isTickflowError } from '../errors.js';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { sleep } from '../lib/sleep.js';
 import { type Log, type LogProducer, type OutgoingRecord, PRICES_TOPIC } from '../log/log.js';
 import type { Logger } from '../logger.js';
 import type { Source, SourceStatus } from '../sources/source.js';
@@ -9,6 +12,8 @@ import { ProblemCounter } from './problem-counter.js';
 import { DEAD_LETTER_TOPIC } from './topics.js';
 
 const WATCH_INTERVAL_MS = 1_000;
+/** Waits between attempts to append ticks the log refused: full jitter from 200 ms, capped at 5 s. */
+const APPEND_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 5_000 };
 
 export interface IngestorDeps {
   readonly log: Log;
@@ -26,6 +31,9 @@ export interface IngestorDeps {
 /**
  * Runs the sources and appends what they produce to `crypto-prices`, keyed by symbol. A source's sink
  * resolves only once the log has the ticks, so a slow log slows the sources down instead of buffering.
+ * While the log is unavailable (a broker restarting, a full disk), the same ticks are appended again with
+ * backoff until the log takes them, so a snapshot fetched during an outage is not lost; only closing the
+ * ingestor gives up on them.
  *
  * It also watches each source's status: a successful fetch that brought no new tick becomes a heartbeat
  * (the latest price is still current) and a skipped poll becomes a gap marker (the latest price is
@@ -49,6 +57,7 @@ export class Ingestor {
   private readonly delivered = new Set<string>();
   private readonly implausible = new Set<string>();
   private writesFailing = false;
+  private readonly closing = new AbortController();
   appended = 0;
 
   constructor(private readonly deps: IngestorDeps) {
@@ -85,6 +94,7 @@ export class Ingestor {
 
   /** Stops the sources (they hand in-flight ticks to the log first). */
   async close(): Promise<void> {
+    this.closing.abort();
     if (this.timer !== null) clearInterval(this.timer);
     await Promise.all(this.deps.sources.map((s) => s.close()));
   }
@@ -98,11 +108,11 @@ export class Ingestor {
       else dead.push({ tick, reason: problem });
     }
     if (dead.length > 0) {
-      await this.write(DEAD_LETTER_TOPIC, dead.map(deadLetter));
+      await this.writeUntilTaken(DEAD_LETTER_TOPIC, dead.map(deadLetter));
       for (const { tick, reason } of dead) this.rejectedTick(tick, reason);
     }
     if (good.length === 0) return;
-    await this.write(
+    await this.writeUntilTaken(
       PRICES_TOPIC,
       good.map((t) => ({ key: t.symbol, value: encodeTick(t) })),
     );
@@ -152,6 +162,23 @@ export class Ingestor {
     }
     const reason = type === 'gap' && status.lastError !== null ? { reason: status.lastError } : {};
     return { type, symbol, source, at, ...reason };
+  }
+
+  /**
+   * Appends a source's records, again and again while the log says it is unavailable (retriable), until it
+   * takes them or the ingestor closes. A record sent twice (a send that timed out and yet arrived) is the
+   * same observation twice, which the processor counts once.
+   */
+  private async writeUntilTaken(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.write(topic, records);
+        return;
+      } catch (err) {
+        if (!(isTickflowError(err) && err.retriable) || this.closing.signal.aborted) throw err;
+        await sleep(backoffDelay(attempt, APPEND_BACKOFF, Math.random), this.closing.signal);
+      }
+    }
   }
 
   /** Appends to the log; a refusal is counted, logged once, and makes the latest prices stale. */

@@ -16,15 +16,19 @@ import { createOperator } from '../../src/pipeline/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { FROM_EARLIEST } from '../support/read-topic.js';
+import { type KillPlan, killRepeatedly } from '../support/kill-cycles.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
 import { E2E_FUTURE_HORIZON, E2E_FUTURE_HORIZON_MS, getJson } from './support.js';
 
+/** 130 answers with repeats mixed in, then the source is down for good, so the log stops growing. */
 const SCRIPT: Outcome[] = [
-  ...Array.from({ length: 70 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
+  ...Array.from({ length: 130 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
   ...Array<Outcome>(10_000).fill('500'),
 ];
-const FRESH = SCRIPT.slice(0, 70).filter((o) => o === 'ok').length;
+const FRESH = SCRIPT.slice(0, 130).filter((o) => o === 'ok').length;
+/** Five kills of `tickflow start`, each 0.3 to 4 s after its start-up line: replaying, mid-batch, mid-commit. */
+const KILLS: KillPlan = { seed: 20_240_901, kills: 5, minMs: 300, maxMs: 4_000 };
 
 /** Every tick in the log, partition by partition in offset order (each symbol's own order). */
 async function ticksInLog(dir: string): Promise<Tick[]> {
@@ -67,13 +71,14 @@ const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 test(
-  'kill -9 mid-stream and a restart leave history identical to an uninterrupted run',
-  { timeout: 120_000 },
-  async () => {
+  'kill -9 at five seeded moments, each followed by a restart, leaves history identical to an uninterrupted run',
+  { timeout: 180_000 },
+  async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'tickflow-crash-'));
     dirs.push(dir);
     const dataDir = join(dir, 'data');
-    const fake = await startFakeCoinGecko({ script: SCRIPT, stepSeconds: 10 });
+    // A 3 % jump every 12 snapshots (2 minutes of event time) gives the anomaly rules something to find.
+    const fake = await startFakeCoinGecko({ script: SCRIPT, stepSeconds: 10, jumpEvery: 12 });
     const env = {
       TICKFLOW_DATA_DIR: dataDir,
       PORT: '0',
@@ -84,30 +89,39 @@ test(
       TICKFLOW_CHECKPOINT_INTERVAL: '1s',
     };
     try {
-      const first = await startTickflow(['start'], env);
-      await waitFor('the stream to be under way', () => fake.served.length >= 25, 30_000);
-      await first.stop('SIGKILL');
+      const killed = await killRepeatedly(
+        KILLS,
+        () => startTickflow(['start'], env),
+        (line) => {
+          t.diagnostic(
+            `${line}; ${fake.served.filter((s) => !s.repeated).length} of ${FRESH} snapshots served`,
+          );
+        },
+      );
+      t.diagnostic(`peak RSS per incarnation (MiB): ${killed.map((k) => k.peakRssMiB).join(', ')}`);
 
-      const second = await startTickflow(['start'], env);
+      const last = await startTickflow(['start'], env);
       await waitFor(
         'every scripted snapshot to be served',
         () => fake.served.filter((s) => !s.repeated).length >= FRESH,
-        60_000,
+        90_000,
       );
       await waitFor('the processor to catch up', async () => {
-        const health = await getJson(`${second.url}/health`);
+        const health = await getJson(`${last.url}/health`);
         const detail = (health.body as { components: Record<string, { detail?: string }> }).components[
           'processor'
         ]?.detail;
         return detail?.startsWith('lag 0;');
       });
-      assert.equal(await second.stop('SIGTERM'), 0, second.output.stderr);
+      assert.equal(await last.stop('SIGTERM'), 0, last.output.stderr);
     } finally {
       await fake.close();
     }
 
     const expected = uninterrupted(await ticksInLog(join(dataDir, 'log')));
     assert.ok(expected.candles.length >= 10, 'enough closed candles to compare');
+    assert.ok(expected.alerts.length >= 4, `enough alerts to compare (${expected.alerts.length})`);
+    t.diagnostic(`${expected.candles.length} candles and ${expected.alerts.length} alerts compared`);
     const store = createPgliteStore(join(dataDir, 'store'), silentLogger());
     await store.start();
     try {
@@ -121,13 +135,11 @@ test(
             `${symbol} ${interval}`,
           );
         }
-        const alerts = await store.alerts({ symbol, limit: 5_000 });
+        const byId = (a: Alert, b: Alert): number => a.id.localeCompare(b.id);
         assert.deepEqual(
-          alerts.map((a) => a.id).sort(),
-          expected.alerts
-            .filter((a) => a.symbol === symbol)
-            .map((a) => a.id)
-            .sort(),
+          (await store.alerts({ symbol, limit: 5_000 })).sort(byId),
+          expected.alerts.filter((a) => a.symbol === symbol).sort(byId),
+          `${symbol} alerts`,
         );
       }
     } finally {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { parseDuration } from '../../src/domain/time.js';
 import type { Snapshot } from '../fixtures/fake-coingecko.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
@@ -30,6 +31,16 @@ export function snapshotLines(served: readonly Snapshot[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** The watermark of a live run that has seen the ticks: the symbol's newest event time − the 10 s bound − 1. */
+function watermarkAfter(ticksJsonl: string, symbol: string): number {
+  let maxTs = -Infinity;
+  for (const line of ticksJsonl.trim().split('\n')) {
+    const tick = JSON.parse(line) as { symbol: string; ts: number };
+    if (tick.symbol === symbol && tick.ts > maxTs) maxTs = tick.ts;
+  }
+  return maxTs - 10_000 - 1;
+}
+
 /**
  * The candles `tickflow replay` computes from the ticks, keeping only the windows a live run that has seen
  * the same ticks has closed: `window_end − 1 ≤ W`, W being each symbol's watermark after its newest tick.
@@ -44,12 +55,7 @@ export async function replayClosed(
   await writeFile(input, ticksJsonl);
   const run = await runCli(['replay', '--input', input, '--future-horizon', E2E_FUTURE_HORIZON]);
   if (run.code !== 0) throw new Error(`replay failed: ${run.stderr}`);
-  let maxTs = -Infinity;
-  for (const line of ticksJsonl.trim().split('\n')) {
-    const tick = JSON.parse(line) as { symbol: string; ts: number };
-    if (tick.symbol === symbol && tick.ts > maxTs) maxTs = tick.ts;
-  }
-  const watermark = maxTs - 10_000 - 1;
+  const watermark = watermarkAfter(ticksJsonl, symbol);
   return run.stdout
     .trim()
     .split('\n')
@@ -114,4 +120,65 @@ export async function watch(
       ws.close();
     },
   };
+}
+
+export type AlertRow = Record<string, unknown> & { id: string; interval: string; window_start: number };
+
+const byId = (a: AlertRow, b: AlertRow): number => a.id.localeCompare(b.id);
+
+function intervalMs(interval: string): number {
+  const ms = parseDuration(interval);
+  if (ms === undefined) throw new Error(`replay wrote an alert with interval ${interval}`);
+  return ms;
+}
+
+/**
+ * Checks that the alerts read through each API equal those `tickflow replay` raises from exactly the
+ * snapshots the fake served, on the windows a live run that has seen them has closed; at least `minimum`.
+ * Returns how many there were.
+ */
+export async function assertAlertsAreReplay(
+  dir: string,
+  served: readonly Snapshot[],
+  apiUrls: readonly string[],
+  minimum: number,
+): Promise<number> {
+  const ticks = snapshotLines(served);
+  const input = join(dir, 'replay-alerts-input.jsonl');
+  const output = join(dir, 'replay-alerts.jsonl');
+  await writeFile(input, ticks);
+  const run = await runCli([
+    'replay',
+    '--input',
+    input,
+    '--future-horizon',
+    E2E_FUTURE_HORIZON,
+    '--alerts',
+    output,
+  ]);
+  if (run.code !== 0) throw new Error(`replay failed: ${run.stderr}`);
+  const all = (await readFile(output, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as AlertRow);
+  let total = 0;
+  for (const symbol of Object.values(SYMBOL_BY_ID)) {
+    const watermark = watermarkAfter(ticks, symbol);
+    const expected = all
+      .filter((a) => a['symbol'] === symbol)
+      .filter((a) => a.window_start + intervalMs(a.interval) - 1 <= watermark)
+      .sort(byId);
+    total += expected.length;
+    for (const api of apiUrls) {
+      const r = await getJson(`${api}/api/v1/alerts/${symbol}?limit=1000`);
+      const live = (r.body as { alerts: AlertRow[] }).alerts;
+      assert.deepEqual(
+        [...live].sort(byId),
+        expected,
+        `${symbol} alerts through ${api}: none lost, none doubled`,
+      );
+    }
+  }
+  assert.ok(total >= minimum, `enough alerts to compare (${total}, wanted ${minimum})`);
+  return total;
 }
