@@ -3,7 +3,7 @@ import { durationMs, epochMs, formatDuration } from '../domain/time.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { type Coin, parseSimplePrice } from './coingecko-parse.js';
+import { type Coin, parseSimplePrice, preview } from './coingecko-parse.js';
 import { getJson, type JsonResponse } from './http.js';
 import { OutageLog, ReasonLog } from './log-once.js';
 import { LoopSource } from './loop-source.js';
@@ -165,7 +165,7 @@ export class CoinGeckoSource extends LoopSource {
       this.tracker.noteError(`${r.id}.${r.field}: ${r.reason}`);
       this.reasons.once(
         `${r.id}.${r.field}: ${r.reason}`,
-        { symbol: r.symbol, got: r.got },
+        { code: 'TF_SOURCE_PAYLOAD', symbol: r.symbol, got: preview(r.got) },
         'CoinGecko entry rejected',
       );
     }

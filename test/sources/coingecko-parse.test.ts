@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { epochMs } from '../../src/domain/time.js';
-import { parseSimplePrice } from '../../src/sources/coingecko-parse.js';
+import { parseSimplePrice, preview } from '../../src/sources/coingecko-parse.js';
 
 const coins = [
   { symbol: 'BTC', id: 'bitcoin' },
@@ -66,6 +66,35 @@ describe('parseSimplePrice', () => {
     assert.deepEqual(reasons({ bitcoin: { ...good, usd_24h_change: Number.NaN }, ethereum: good }), [
       'BTC bitcoin.usd_24h_change: must be a finite number or null',
     ]);
+  });
+
+  test('an implausible price is rejected: negative, zero, NaN, null, a string, over 1e15', () => {
+    for (const usd of [-43_000, 0, Number.NaN, null, 'NaN', '43000', Infinity]) {
+      assert.deepEqual(reasons({ bitcoin: { ...good, usd }, ethereum: good }), [
+        'BTC bitcoin.usd: must be a finite number greater than 0',
+      ]);
+    }
+    assert.deepEqual(reasons({ bitcoin: { ...good, usd: 1e300 }, ethereum: { ...good, usd: 1e15 + 1 } }), [
+      'BTC bitcoin.usd: must be at most 1e15: no asset is priced that high',
+      'ETH ethereum.usd: must be at most 1e15: no asset is priced that high',
+    ]);
+    assert.deepEqual(reasons({ bitcoin: { ...good, usd: 1e15 }, ethereum: { ...good, usd: 1e-12 } }), []);
+  });
+
+  test("CoinGecko's error shape in a 200 rejects every coin with its code and message", () => {
+    assert.deepEqual(reasons({ status: { error_code: 10002, error_message: 'API Key Missing' } }), [
+      `BTC bitcoin.response: is CoinGecko's error 10002 ("API Key Missing"), not prices`,
+      `ETH ethereum.response: is CoinGecko's error 10002 ("API Key Missing"), not prices`,
+    ]);
+    const long = 'x'.repeat(5_000_000);
+    const [first] = reasons({ status: { error_code: long } });
+    assert.ok(first !== undefined && first.length < 300, 'a huge error text is cut short');
+  });
+
+  test('preview keeps at most 100 characters of a value', () => {
+    assert.equal(preview('abc'), '"abc"');
+    assert.equal(preview(undefined), 'undefined');
+    assert.equal(preview('y'.repeat(1_000)), `"${'y'.repeat(99)}…`);
   });
 
   test('a body that is not an object rejects every coin', () => {
