@@ -143,7 +143,8 @@ export class CoinGeckoSource extends LoopSource {
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
         onRetry: (err, attempt, delayMs) => {
           this.tracker.retrying(err);
-          logger.debug({ err: errorMessage(err), attempt: attempt + 1, delayMs }, 'retrying CoinGecko');
+          const code = err instanceof SourceError ? err.code : undefined;
+          logger.debug({ err: errorMessage(err), code, attempt: attempt + 1, delayMs }, 'retrying CoinGecko');
         },
       },
     );
