@@ -1,5 +1,6 @@
 import { isPrice, optionalNumber, priceProblem, type Tick } from '../domain/tick.js';
 import { type EpochMs, epochMs } from '../domain/time.js';
+import { preview } from '../lib/preview.js';
 
 /** A followed symbol and its CoinGecko id (BTC → bitcoin). */
 export interface Coin {
@@ -80,15 +81,6 @@ function parseEntry(coin: Coin, entry: unknown, receivedAt: EpochMs): Entry {
     volume24h,
   };
   return { ok: true, tick };
-}
-
-/** At most this many characters of a value go into a reason or a log line. */
-const PREVIEW_CHARS = 100;
-
-/** A value as short JSON text for messages: a hostile answer's fields may be megabytes long. */
-export function preview(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
 }
 
 /** CoinGecko's error shape, `{"status":{"error_code":…,"error_message":…}}`, as a reason; else null. */

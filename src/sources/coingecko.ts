@@ -1,9 +1,10 @@
 import { eventTimeProblem } from '../domain/event-time.js';
 import { durationMs, epochMs, formatDuration } from '../domain/time.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
+import { preview } from '../lib/preview.js';
 import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
-import { type Coin, parseSimplePrice, preview } from './coingecko-parse.js';
+import { type Coin, parseSimplePrice } from './coingecko-parse.js';
 import { getJson, type JsonResponse } from './http.js';
 import { OutageLog, ReasonLog } from './log-once.js';
 import { LoopSource } from './loop-source.js';

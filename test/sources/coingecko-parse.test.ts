@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { epochMs } from '../../src/domain/time.js';
-import { parseSimplePrice, preview } from '../../src/sources/coingecko-parse.js';
+import { parseSimplePrice } from '../../src/sources/coingecko-parse.js';
 
 const coins = [
   { symbol: 'BTC', id: 'bitcoin' },
@@ -89,12 +89,6 @@ describe('parseSimplePrice', () => {
     const long = 'x'.repeat(5_000_000);
     const [first] = reasons({ status: { error_code: long } });
     assert.ok(first !== undefined && first.length < 300, 'a huge error text is cut short');
-  });
-
-  test('preview keeps at most 100 characters of a value', () => {
-    assert.equal(preview('abc'), '"abc"');
-    assert.equal(preview(undefined), 'undefined');
-    assert.equal(preview('y'.repeat(1_000)), `"${'y'.repeat(99)}…`);
   });
 
   test('a body that is not an object rejects every coin', () => {
