@@ -112,9 +112,14 @@ export class PartitionTask {
     return asked;
   }
 
-  /** Feeds records of this partition, in offset order, to the operator. */
+  /**
+   * Feeds records of this partition, in offset order, to the operator. A record of a symbol the partition
+   * holds no state for, once it holds `maxSymbols`, is dead-lettered: a producer of endless new symbols
+   * cannot grow the state without bound, and the symbols it has go on. The count is restored with the
+   * checkpoint and the records come in log order, so a replay after a crash or a move decides the same.
+   */
   handle(records: readonly LogRecord[], batch: HandledBatch): void {
-    const { futureHorizon } = this.config.settings;
+    const { futureHorizon, maxSymbols } = this.config.settings;
     for (const record of records) {
       this.counters.records++;
       if (record.unreadable !== undefined) {
@@ -130,7 +135,17 @@ export class PartitionTask {
         continue;
       }
       const { message } = decoded;
-      batch.partitionOf.set(message.type === 'tick' ? message.tick.symbol : message.symbol, this.partition);
+      const symbol = message.type === 'tick' ? message.tick.symbol : message.symbol;
+      if (!this.operator.tracks(symbol) && this.operator.symbolCount >= maxSymbols) {
+        this.deadLetter(
+          record,
+          'TF_SYMBOL_LIMIT',
+          `${symbol} would be a new symbol in partition ${this.partition}, which holds state for ` +
+            `TICKFLOW_MAX_SYMBOLS (${maxSymbols}) already`,
+        );
+        continue;
+      }
+      batch.partitionOf.set(symbol, this.partition);
       if (message.type !== 'tick') {
         batch.signals.push({ symbol: message.symbol, stale: message.type === 'gap' });
         continue;
