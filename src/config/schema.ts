@@ -250,6 +250,13 @@ export const SCHEMA = {
     doc: 'a tick whose event time is further ahead of its receipt time is rejected (dead-lettered)',
     parse: durationParser(1_000),
   }),
+  maxSymbols: field({
+    env: 'TICKFLOW_MAX_SYMBOLS',
+    flag: 'max-symbols',
+    default: '10000',
+    doc: 'symbols each partition of crypto-prices keeps processor state for; a record of one more is dead-lettered',
+    parse: numberParser(1, 10_000_000, true),
+  }),
   idleTimeout: field({
     env: 'TICKFLOW_IDLE_TIMEOUT',
     flag: 'idle-timeout',

@@ -29,6 +29,21 @@ export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
 /** Latest instant a tick may carry: the year 9999. Anything larger is a unit mistake, not a price. */
 const MAX_TS = 253_402_300_799_999;
 const MAX_PARTITION = 1_000_000;
+/**
+ * The highest price a tick may carry. A quadrillion is above any asset's price in any currency, and far
+ * enough below the float range that the processor's sums of price × size and squared returns stay finite.
+ */
+export const MAX_PRICE = 1e15;
+
+/** Whether `value` can be a price: a finite number above 0 and at most MAX_PRICE. */
+export const isPrice = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_PRICE;
+
+/** Why `value`, which `isPrice` refused, cannot be a price. */
+export const priceProblem = (value: unknown): string =>
+  typeof value === 'number' && Number.isFinite(value) && value > MAX_PRICE
+    ? 'must be at most 1e15: no asset is priced that high'
+    : 'must be a finite number greater than 0';
 
 /** How far ahead of its receipt time a tick's event time may be (see `eventTimeProblem`). */
 export interface EventTimeBound {
@@ -87,9 +102,7 @@ export function validateTick(raw: unknown, now: EpochMs | null, bound?: EventTim
     return fail('symbol', 'must be a ticker of 1-32 letters, digits, ".", "_" or "-"');
 
   const price = r['price'];
-  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
-    return fail('price', 'must be a finite number greater than 0');
-  }
+  if (!isPrice(price)) return fail('price', priceProblem(price));
 
   const ts = r['ts'];
   if (!isTime(ts)) return fail('ts', 'must be integer epoch milliseconds between 0 and year 9999');

@@ -14,6 +14,16 @@ import { decodePriceMessage } from './price-message.js';
 import type { ProblemCounter } from './problem-counter.js';
 import { DEAD_LETTER_TOPIC, LATE_TOPIC } from './topics.js';
 
+/**
+ * The most of a poison record's key and value a dead letter carries, in characters: enough to see what
+ * it was, and small enough that the dead letter fits the log's record limit (the embedded log's and
+ * Kafka's default are 1 MiB) however big the record was, even with every character escaped in JSON.
+ */
+export const MAX_DEAD_LETTER_CHARS = 32 * 1024;
+
+const clip = (text: string): string =>
+  text.length > MAX_DEAD_LETTER_CHARS ? text.slice(0, MAX_DEAD_LETTER_CHARS) : text;
+
 /** Records processed, poison records dead-lettered and late ticks. */
 export interface RunnerCounters {
   records: number;
@@ -102,9 +112,14 @@ export class PartitionTask {
     return asked;
   }
 
-  /** Feeds records of this partition, in offset order, to the operator. */
+  /**
+   * Feeds records of this partition, in offset order, to the operator. A record of a symbol the partition
+   * holds no state for, once it holds `maxSymbols`, is dead-lettered: a producer of endless new symbols
+   * cannot grow the state without bound, and the symbols it has go on. The count is restored with the
+   * checkpoint and the records come in log order, so a replay after a crash or a move decides the same.
+   */
   handle(records: readonly LogRecord[], batch: HandledBatch): void {
-    const { futureHorizon } = this.config.settings;
+    const { futureHorizon, maxSymbols } = this.config.settings;
     for (const record of records) {
       this.counters.records++;
       if (record.unreadable !== undefined) {
@@ -120,7 +135,17 @@ export class PartitionTask {
         continue;
       }
       const { message } = decoded;
-      batch.partitionOf.set(message.type === 'tick' ? message.tick.symbol : message.symbol, this.partition);
+      const symbol = message.type === 'tick' ? message.tick.symbol : message.symbol;
+      if (!this.operator.tracks(symbol) && this.operator.symbolCount >= maxSymbols) {
+        this.deadLetter(
+          record,
+          'TF_SYMBOL_LIMIT',
+          `${symbol} would be a new symbol in partition ${this.partition}, which holds state for ` +
+            `TICKFLOW_MAX_SYMBOLS (${maxSymbols}) already`,
+        );
+        continue;
+      }
+      batch.partitionOf.set(symbol, this.partition);
       if (message.type !== 'tick') {
         batch.signals.push({ symbol: message.symbol, stale: message.type === 'gap' });
         continue;
@@ -191,6 +216,8 @@ export class PartitionTask {
       reason,
     });
     const { unreadable } = record;
+    const key = record.key === null ? null : clip(record.key);
+    const cut = record.value.length > MAX_DEAD_LETTER_CHARS || key !== record.key;
     const value = JSON.stringify({
       code,
       reason,
@@ -198,10 +225,12 @@ export class PartitionTask {
       partition: record.partition,
       offset,
       ...(unreadable === undefined
-        ? { key: record.key, value: record.value }
+        ? { key, value: clip(record.value) }
         : { lastOffset: unreadable.lastOffset.toString(), location: unreadable.location }),
+      // A record too big to copy whole keeps its start and says how long it was.
+      ...(cut ? { truncated: true, keyLength: record.key?.length, valueLength: record.value.length } : {}),
     });
-    this.side.push({ topic: DEAD_LETTER_TOPIC, record: { key: record.key, value } });
+    this.side.push({ topic: DEAD_LETTER_TOPIC, record: { key, value } });
   }
 
   private onLate(late: LateTick): void {

@@ -3,6 +3,7 @@ import { parseRecord } from '../domain/record-parse.js';
 import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
 import { normaliseSymbol } from '../domain/tick.js';
 import type { EpochMs } from '../domain/time.js';
+import { preview } from '../lib/preview.js';
 
 /**
  * What the `crypto-prices` topic carries, keyed by symbol: ticks, and the ingest side's word on a feed
@@ -58,7 +59,7 @@ export function decodePriceMessage(value: string, context: DecodeContext): Decod
     return { ok: true, message: { type, symbol, source: r['source'], at: r['at'], ...reason } };
   }
   if (type !== undefined && type !== 'tick')
-    return reject('TF_POISON_TYPE', `unknown message type ${JSON.stringify(type)}`);
+    return reject('TF_POISON_TYPE', `unknown message type ${preview(type)}`);
   const result = validateTick(raw, context.appendedAt);
   if (!result.ok) return reject('TF_POISON_TICK', `${result.field}: ${result.reason}`);
   const { tick } = result;

@@ -109,6 +109,16 @@ export class WindowOperator {
     return candles;
   }
 
+  /** Whether the operator holds state for a symbol (it has had a tick of it, or restored it). */
+  tracks(symbol: string): boolean {
+    return this.symbols.has(symbol);
+  }
+
+  /** How many symbols the operator holds state for. */
+  get symbolCount(): number {
+    return this.symbols.size;
+  }
+
   /** The event-time clock of a symbol, or -Infinity if it has had no tick. */
   watermarkOf(symbol: string): number {
     return this.symbols.get(symbol)?.watermark ?? -Infinity;

@@ -1,5 +1,6 @@
-import { optionalNumber, type Tick } from '../domain/tick.js';
+import { isPrice, optionalNumber, priceProblem, type Tick } from '../domain/tick.js';
 import { type EpochMs, epochMs } from '../domain/time.js';
+import { preview } from '../lib/preview.js';
 
 /** A followed symbol and its CoinGecko id (BTC → bitcoin). */
 export interface Coin {
@@ -40,9 +41,7 @@ function parseEntry(coin: Coin, entry: unknown, receivedAt: EpochMs): Entry {
   }
   if (!isRecord(entry)) return { ok: false, field: 'entry', reason: 'must be a JSON object', got: entry };
   const price = entry['usd'];
-  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
-    return { ok: false, field: 'usd', reason: 'must be a finite number greater than 0', got: price };
-  }
+  if (!isPrice(price)) return { ok: false, field: 'usd', reason: priceProblem(price), got: price };
   const seconds = entry['last_updated_at'];
   if (
     typeof seconds !== 'number' ||
@@ -84,24 +83,31 @@ function parseEntry(coin: Coin, entry: unknown, receivedAt: EpochMs): Entry {
   return { ok: true, tick };
 }
 
+/** CoinGecko's error shape, `{"status":{"error_code":…,"error_message":…}}`, as a reason; else null. */
+function errorShape(body: Readonly<Record<string, unknown>>): string | null {
+  const status = body['status'];
+  if (!isRecord(status) || !Object.hasOwn(status, 'error_code')) return null;
+  const said = preview(status['error_message'] ?? null);
+  return `is CoinGecko's error ${preview(status['error_code'])} (${said}), not prices`;
+}
+
+/** The same rejection of the whole answer for every coin. */
+const everyCoin = (coins: readonly Coin[], reason: string, got: unknown): ParsedSnapshot => ({
+  ticks: [],
+  rejections: coins.map((coin) => ({ ...coin, field: 'response', reason, got })),
+});
+
 /**
  * Turns a `/simple/price` answer into one tick per coin. The event time is `last_updated_at × 1000`. An
  * entry that is missing or malformed is rejected with the field and the reason; the other coins still count.
+ * An answer that is not a snapshot at all (not an object, or CoinGecko's error shape) rejects every coin.
  */
 export function parseSimplePrice(body: unknown, coins: readonly Coin[], receivedAt: EpochMs): ParsedSnapshot {
+  if (!isRecord(body)) return everyCoin(coins, 'must be a JSON object keyed by coin id', body);
+  const error = errorShape(body);
+  if (error !== null) return everyCoin(coins, error, body['status']);
   const ticks: Tick[] = [];
   const rejections: Rejection[] = [];
-  if (!isRecord(body)) {
-    for (const coin of coins) {
-      rejections.push({
-        ...coin,
-        field: 'response',
-        reason: 'must be a JSON object keyed by coin id',
-        got: body,
-      });
-    }
-    return { ticks, rejections };
-  }
   for (const coin of coins) {
     const parsed = parseEntry(coin, Object.hasOwn(body, coin.id) ? body[coin.id] : undefined, receivedAt);
     if (parsed.ok) ticks.push(parsed.tick);

@@ -1,6 +1,7 @@
 import { eventTimeProblem } from '../domain/event-time.js';
 import { durationMs, epochMs, formatDuration } from '../domain/time.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
+import { preview } from '../lib/preview.js';
 import { sleep as realSleep, type Sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
 import { type Coin, parseSimplePrice } from './coingecko-parse.js';
@@ -143,7 +144,8 @@ export class CoinGeckoSource extends LoopSource {
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
         onRetry: (err, attempt, delayMs) => {
           this.tracker.retrying(err);
-          logger.debug({ err: errorMessage(err), attempt: attempt + 1, delayMs }, 'retrying CoinGecko');
+          const code = err instanceof SourceError ? err.code : undefined;
+          logger.debug({ err: errorMessage(err), code, attempt: attempt + 1, delayMs }, 'retrying CoinGecko');
         },
       },
     );
@@ -165,7 +167,7 @@ export class CoinGeckoSource extends LoopSource {
       this.tracker.noteError(`${r.id}.${r.field}: ${r.reason}`);
       this.reasons.once(
         `${r.id}.${r.field}: ${r.reason}`,
-        { symbol: r.symbol, got: r.got },
+        { code: 'TF_SOURCE_PAYLOAD', symbol: r.symbol, got: preview(r.got) },
         'CoinGecko entry rejected',
       );
     }

@@ -1,4 +1,4 @@
-import type { Tick } from '../domain/tick.js';
+import { isPrice, priceProblem, type Tick } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import type { SourceError } from './source-error.js';
 
@@ -78,6 +78,7 @@ export function checkTrade(
   const p = decimal(price);
   if (p === undefined || p <= 0)
     return { ok: false, reason: `${field.price}: must be a decimal greater than 0` };
+  if (!isPrice(p)) return { ok: false, reason: `${field.price}: ${priceProblem(p)}` };
   const q = decimal(size);
   if (q === undefined) return { ok: false, reason: `${field.size}: must be a decimal of at least 0` };
   if (!Number.isSafeInteger(ts) || ts < 0)

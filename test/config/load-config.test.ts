@@ -106,3 +106,15 @@ test('DATABASE_URL unset means PGlite; set, it must be a postgres URL; partition
     },
   );
 });
+
+test('TICKFLOW_MAX_SYMBOLS is 10000 by default and a whole number of at least 1', () => {
+  assert.equal(loadConfig({ env: {}, flags: {} }).settings.maxSymbols, 10_000);
+  assert.equal(loadConfig({ env: { TICKFLOW_MAX_SYMBOLS: '25' }, flags: {} }).settings.maxSymbols, 25);
+  for (const bad of ['0', '2.5', 'many']) {
+    assert.throws(
+      () => loadConfig({ env: { TICKFLOW_MAX_SYMBOLS: bad }, flags: {} }),
+      (err: unknown) => err instanceof ConfigError && /TICKFLOW_MAX_SYMBOLS/.test(err.message),
+      bad,
+    );
+  }
+});

@@ -46,6 +46,8 @@ describe('validateTick', () => {
     ['price as string', { ...base, price: '1' }, 'price'],
     ['zero price', { ...base, price: 0 }, 'price'],
     ['NaN-like price', { ...base, price: null }, 'price'],
+    ['negative price', { ...base, price: -1 }, 'price'],
+    ['absurd price', { ...base, price: 1e300 }, 'price'],
     ['fractional ts', { ...base, ts: 1.5 }, 'ts'],
     ['negative ts', { ...base, ts: -1 }, 'ts'],
     ['ts past year 9999', { ...base, ts: 1e15 }, 'ts'],
@@ -57,6 +59,15 @@ describe('validateTick', () => {
     ['bad received_at', { ...base, received_at: 'now' }, 'received_at'],
     ['bad change_24h', { ...base, change_24h: 'x' }, 'change_24h'],
   ];
+  test('names a price over 1e15 as implausible, and takes 1e15 itself', () => {
+    assert.deepEqual(validateTick({ ...base, price: 1.5e15 }, now), {
+      ok: false,
+      field: 'price',
+      reason: 'must be at most 1e15: no asset is priced that high',
+    });
+    assert.equal(validateTick({ ...base, price: 1e15 }, now).ok, true);
+  });
+
   test('names a seconds value as such', () => {
     const r = validateTick({ ...base, ts: 1_700_000_000 }, now);
     assert.deepEqual(r, {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { EmbeddedLog } from '../../src/log/embedded-log.js';
 import { PRICES_TOPIC } from '../../src/log/log.js';
-import { silentLogger } from '../../src/logger.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
 import { encodeTick } from '../../src/pipeline/price-message.js';
 import { ProcessorRunner } from '../../src/pipeline/processor-runner.js';
 import { ensureTopics } from '../../src/pipeline/topics.js';
@@ -25,8 +25,11 @@ export interface RunnerHarness {
   close(): Promise<void>;
 }
 
-/** A processor runner on a real embedded log and PGlite store in a temporary directory. */
-export async function startRunner(flags: Readonly<Record<string, string>>): Promise<RunnerHarness> {
+/** A processor runner on a real embedded log and PGlite store in a temporary directory, logging to `logger`. */
+export async function startRunner(
+  flags: Readonly<Record<string, string>>,
+  logger: Logger = silentLogger(),
+): Promise<RunnerHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'tickflow-runner-'));
   const log = new EmbeddedLog(join(dir, 'log'), silentLogger());
   const store = createPgliteStore(join(dir, 'store'), silentLogger());
@@ -38,7 +41,7 @@ export async function startRunner(flags: Readonly<Record<string, string>>): Prom
     store,
     cache: new MemoryCache(),
     config,
-    logger: silentLogger(),
+    logger,
     clock: Date.now,
   });
   await runner.start();

@@ -68,6 +68,29 @@ describe('parseSimplePrice', () => {
     ]);
   });
 
+  test('an implausible price is rejected: negative, zero, NaN, null, a string, over 1e15', () => {
+    for (const usd of [-43_000, 0, Number.NaN, null, 'NaN', '43000', Infinity]) {
+      assert.deepEqual(reasons({ bitcoin: { ...good, usd }, ethereum: good }), [
+        'BTC bitcoin.usd: must be a finite number greater than 0',
+      ]);
+    }
+    assert.deepEqual(reasons({ bitcoin: { ...good, usd: 1e300 }, ethereum: { ...good, usd: 1e15 + 1 } }), [
+      'BTC bitcoin.usd: must be at most 1e15: no asset is priced that high',
+      'ETH ethereum.usd: must be at most 1e15: no asset is priced that high',
+    ]);
+    assert.deepEqual(reasons({ bitcoin: { ...good, usd: 1e15 }, ethereum: { ...good, usd: 1e-12 } }), []);
+  });
+
+  test("CoinGecko's error shape in a 200 rejects every coin with its code and message", () => {
+    assert.deepEqual(reasons({ status: { error_code: 10002, error_message: 'API Key Missing' } }), [
+      `BTC bitcoin.response: is CoinGecko's error 10002 ("API Key Missing"), not prices`,
+      `ETH ethereum.response: is CoinGecko's error 10002 ("API Key Missing"), not prices`,
+    ]);
+    const long = 'x'.repeat(5_000_000);
+    const [first] = reasons({ status: { error_code: long } });
+    assert.ok(first !== undefined && first.length < 300, 'a huge error text is cut short');
+  });
+
   test('a body that is not an object rejects every coin', () => {
     assert.deepEqual(reasons([1, 2]), [
       'BTC bitcoin.response: must be a JSON object keyed by coin id',

@@ -3,6 +3,8 @@ import { after, describe, test } from 'node:test';
 import { CoinGeckoSource, type CoinGeckoOptions } from '../../src/sources/coingecko.js';
 import { silentLogger } from '../../src/logger.js';
 import {
+  BAD_PRICES,
+  type BadPrice,
   type FakeCoinGecko,
   type FakeCoinGeckoOptions,
   FUTURE_SECONDS,
@@ -262,6 +264,46 @@ describe('CoinGecko source', () => {
       'bitcoin.usd: must be a finite number greater than 0',
       'ethereum.usd: must be a finite number greater than 0',
     ]);
+  });
+
+  test('hostile 200s are rejected, each logged once with its code and counted; only plausible entries become ticks', async () => {
+    const badPrices = Object.keys(BAD_PRICES) as BadPrice[];
+    const f = await fake({
+      script: ['truncated', 'ok', 'array', 'error-body', 'huge', 'ok', 'huge-sized', ...badPrices, 'ok'],
+    });
+    const log = captureLogger();
+    const out = collector();
+    const s = source(f.url, { logger: log.logger });
+    await s.start(out.sink);
+    await until(() => f.requests >= 13 && out.ticks.length >= 2 + badPrices.length + 2, 'the last good poll');
+    await s.close();
+    assert.deepEqual(
+      out.ticks.map(({ symbol, price, ts }) => ({ symbol, price, ts })),
+      servedTicks(f.served, BY_ID).map(({ symbol, price, ts }) => ({ symbol, price, ts })),
+      'exactly the plausible entries served: no bad price reached a tick',
+    );
+    assert.ok(out.ticks.every((t) => t.price > 0 && t.price < 1e6));
+    assert.equal(f.served.filter((snap) => snap.coins['bitcoin'] === undefined).length, badPrices.length);
+    // truncated 1, array 2 coins, error-body 2 coins, huge 1, huge-sized 1, a bad price 1 each.
+    assert.equal(s.status().rejected, 1 + 2 + 2 + 1 + 1 + badPrices.length);
+    assert.equal(s.status().gaps, 0, 'a hostile answer is rejected, not a gap');
+    const warnings = log.at('warn').map((l) => `${String(l['code'])} ${String(l['reason'] ?? l['err'])}`);
+    assert.deepEqual(
+      warnings,
+      [
+        'TF_SOURCE_PAYLOAD CoinGecko answered GET ' +
+          `${f.url}/simple/price?ids=bitcoin,ethereum&vs_currencies=usd&include_24hr_vol=true&include_24hr_change=true&include_last_updated_at=true with invalid JSON`,
+        'TF_SOURCE_PAYLOAD bitcoin.response: must be a JSON object keyed by coin id',
+        'TF_SOURCE_PAYLOAD ethereum.response: must be a JSON object keyed by coin id',
+        'TF_SOURCE_PAYLOAD bitcoin.response: is CoinGecko\'s error 10005 ("Internal error, try again"), not prices',
+        'TF_SOURCE_PAYLOAD ethereum.response: is CoinGecko\'s error 10005 ("Internal error, try again"), not prices',
+        `TF_SOURCE_PAYLOAD CoinGecko answered GET ${f.url}/simple/price?ids=bitcoin,ethereum&vs_currencies=usd&include_24hr_vol=true&include_24hr_change=true&include_last_updated_at=true with a body over 4194304 bytes; it was not read`,
+        `TF_SOURCE_PAYLOAD CoinGecko answered GET ${f.url}/simple/price?ids=bitcoin,ethereum&vs_currencies=usd&include_24hr_vol=true&include_24hr_change=true&include_last_updated_at=true with a body over 4194304 bytes; it was not read`,
+        'TF_SOURCE_PAYLOAD bitcoin.usd: must be a finite number greater than 0',
+        'TF_SOURCE_PAYLOAD bitcoin.usd: must be at most 1e15: no asset is priced that high',
+      ],
+      'one line per payload failure (each follows a good poll); each distinct rejection reason once',
+    );
   });
 
   test('close() ends a long Retry-After wait at once', async () => {

@@ -3,20 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { getJson, MAX_RESPONSE_BYTES } from '../../src/sources/http.js';
 import { SourceError } from '../../src/sources/source-error.js';
-import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
-
-const PIECE = '1,'.repeat(32 * 1024);
-
-/** A JSON array of `n` bytes (n odd), `[1,1,…,1]`, in pieces of 64 KiB, never held whole. */
-function* body(n: number): Generator<string> {
-  let left = n - 2;
-  yield '[';
-  while (left > PIECE.length) {
-    yield PIECE;
-    left -= PIECE.length;
-  }
-  yield `${PIECE.slice(0, left - 1)}1]`;
-}
+import { closeServer, listenOnLoopback, streamJsonArray } from '../support/loopback-server.js';
 
 describe('getJson', () => {
   let server: Server;
@@ -24,23 +11,15 @@ describe('getJson', () => {
   before(async () => {
     // `/json/N` answers a JSON array of N bytes with its Content-Length, `/chunked/N` the same without
     // one, `/fail/N` a 500 with an N-byte body; written as the client reads, stopping when it goes.
+    // `/cut` answers a snapshot cut off in the middle.
     server = createServer((req, res) => {
       const [, kind, size] = (req.url ?? '').split('/');
-      const n = Number(size);
-      const status = kind === 'fail' ? 500 : 200;
-      res.writeHead(status, kind === 'json' ? { 'content-length': n } : {});
-      const pieces = body(n);
-      const more = (): void => {
-        for (let p = pieces.next(); !p.done; p = pieces.next()) {
-          if (!res.write(p.value)) {
-            res.once('drain', more);
-            return;
-          }
-        }
-        res.end();
-      };
-      res.on('close', () => pieces.return(undefined));
-      more();
+      if (kind === 'cut') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"bitcoin":{"usd":43000.5,"last_upd');
+        return;
+      }
+      streamJsonArray(res, kind === 'fail' ? 500 : 200, Number(size), kind === 'json');
     });
     base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   });
@@ -79,6 +58,25 @@ describe('getJson', () => {
     const rss = process.memoryUsage().rss;
     await assert.rejects(get('/chunked/100000001'), /with a body over 4194304 bytes/);
     assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024, 'memory does not grow by the body');
+  });
+
+  test('a 100 MB answer that declares its size is refused at the default bound', async () => {
+    await assert.rejects(get('/json/100000001'), (err: unknown) => {
+      assert.ok(err instanceof SourceError);
+      assert.equal(err.code, 'TF_SOURCE_PAYLOAD');
+      assert.match(err.message, /with a body over 4194304 bytes; it was not read/);
+      return true;
+    });
+  });
+
+  test('a truncated answer is a payload error, not retried', async () => {
+    await assert.rejects(get('/cut'), (err: unknown) => {
+      assert.ok(err instanceof SourceError);
+      assert.equal(err.code, 'TF_SOURCE_PAYLOAD');
+      assert.equal(err.retriable, false);
+      assert.match(err.message, /^Test answered GET http:\/\/127\.0\.0\.1:\d+\/cut with invalid JSON$/);
+      return true;
+    });
   });
 
   test('the message of an error status quotes only the start of a huge body', async () => {
