@@ -6,49 +6,20 @@ import { after, test } from 'node:test';
 import type { Alert } from '../../src/domain/alert.js';
 import type { Candle } from '../../src/domain/candle.js';
 import type { Tick } from '../../src/domain/tick.js';
-import { epochMs } from '../../src/domain/time.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { EmbeddedLog } from '../../src/log/embedded-log.js';
-import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
-import { decodePriceMessage } from '../../src/pipeline/price-message.js';
 import { createOperator } from '../../src/pipeline/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
-import { FROM_EARLIEST } from '../support/read-topic.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { E2E_FUTURE_HORIZON, E2E_FUTURE_HORIZON_MS, getJson } from './support.js';
+import { E2E_FUTURE_HORIZON, getJson, ticksInLog } from './support.js';
 
 const SCRIPT: Outcome[] = [
   ...Array.from({ length: 70 }, (_, i): Outcome => (i % 7 === 3 ? 'repeat' : 'ok')),
   ...Array<Outcome>(10_000).fill('500'),
 ];
 const FRESH = SCRIPT.slice(0, 70).filter((o) => o === 'ok').length;
-
-/** Every tick in the log, partition by partition in offset order (each symbol's own order). */
-async function ticksInLog(dir: string): Promise<Tick[]> {
-  const log = new EmbeddedLog(dir, silentLogger());
-  await log.start();
-  const consumer = await log.consumer('crash-test-reader', PRICES_TOPIC, FROM_EARLIEST);
-  const ticks: Tick[] = [];
-  for (
-    let records = await consumer.poll(10_000, 200);
-    records.length > 0;
-    records = await consumer.poll(10_000, 200)
-  ) {
-    for (const record of records) {
-      const decoded = decodePriceMessage(record.value, {
-        appendedAt: epochMs(record.timestamp),
-        futureHorizonMs: E2E_FUTURE_HORIZON_MS,
-      });
-      if (decoded.ok && decoded.message.type === 'tick') ticks.push(decoded.message.tick);
-    }
-  }
-  await consumer.close();
-  await log.close();
-  return ticks;
-}
 
 /** What an uninterrupted run computes from the same log: the windows its watermarks closed, and alerts. */
 function uninterrupted(ticks: readonly Tick[]): { candles: Candle[]; alerts: Alert[] } {
