@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Cache } from '../cache/cache.js';
 import { MemoryCache } from '../cache/memory-cache.js';
 import { createRedisCache } from '../cache/redis-cache.js';
 import type { Config } from '../config/load-config.js';
+import { ensureWritableDir } from '../io/writable-dir.js';
 import { redactUrl } from '../lib/redact-url.js';
 import { EmbeddedLog } from '../log/embedded-log.js';
 import { createKafkaLog } from '../log/kafka/kafka-log.js';
@@ -34,7 +34,10 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   const { settings } = config;
   const dataDir = resolve(settings.dataDir);
   if (settings.kafkaBrokers === null || settings.databaseUrl === null) {
-    await mkdir(dataDir, { recursive: true });
+    await ensureWritableDir(
+      dataDir,
+      'mount it read-write, or point TICKFLOW_DATA_DIR (--data-dir) elsewhere',
+    );
   }
   const log = createLog(config, dataDir, logger.child({ component: 'log' }));
   const store = createStore(config, dataDir, logger.child({ component: 'store' }));
@@ -55,7 +58,7 @@ function createCache(config: Config, logger: Logger): { cache: Cache; describe: 
 }
 
 function createLog(config: Config, dataDir: string, logger: Logger): { log: Log; describe: string } {
-  const { kafkaBrokers: brokers, sessionTimeout } = config.settings;
+  const { kafkaBrokers: brokers, sessionTimeout, logSegmentBytes } = config.settings;
   if (brokers !== null) {
     const heartbeatIntervalMs = Math.min(3_000, Math.floor(sessionTimeout / 3));
     const log = createKafkaLog({
@@ -69,7 +72,7 @@ function createLog(config: Config, dataDir: string, logger: Logger): { log: Log;
   }
   const logDir = join(dataDir, 'log');
   return {
-    log: new EmbeddedLog(logDir, logger, { sessionTimeoutMs: sessionTimeout }),
+    log: new EmbeddedLog(logDir, logger, { sessionTimeoutMs: sessionTimeout, segmentBytes: logSegmentBytes }),
     describe: `embedded (${logDir})`,
   };
 }

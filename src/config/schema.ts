@@ -320,6 +320,13 @@ export const SCHEMA = {
     doc: 'Kafka bootstrap servers (host:port,...); empty: the embedded log in the data directory',
     parse: orUnset(brokersParser),
   }),
+  logSegmentBytes: field({
+    env: 'TICKFLOW_LOG_SEGMENT_BYTES',
+    flag: 'log-segment-bytes',
+    default: '67108864',
+    doc: 'embedded log: a partition rolls to a new segment file at this size (64 MiB)',
+    parse: numberParser(1024, 1024 * 1024 * 1024, true),
+  }),
   sessionTimeout: field({
     env: 'TICKFLOW_SESSION_TIMEOUT',
     flag: 'session-timeout',

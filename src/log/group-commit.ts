@@ -147,7 +147,7 @@ export class GroupCommitter {
     if (undo !== undefined && this.broken === null) {
       this.broken = new LogError(
         'TF_LOG_UNAVAILABLE',
-        'log: a failed write could not be undone; reopen the log',
+        `log: a failed write could not be undone (${errorMessage(undo)}; the write: ${error.message}); reopen the log`,
         undo,
       );
       this.logger.error({ err: undo }, 'log: a failed write could not be undone; refusing further writes');

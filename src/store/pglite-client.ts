@@ -16,6 +16,16 @@ const LOCK: DirLockOptions = { fileName: 'tickflow-store.lock', label: 'store', 
 /** Waits between attempts to reopen a broken engine: full jitter from 250 ms, capped at 10 s. */
 const REOPEN_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 10_000 };
 
+/**
+ * Breakdowns with no transaction committed between them: one outage. A full disk breaks every engine
+ * reopened on it at its first write, so without this each commit retry would close and reopen the engine
+ * at once and log it anew; instead the reopens back off and the outage is logged when it starts and ends.
+ */
+interface Outage {
+  readonly since: number;
+  breakdowns: number;
+}
+
 /** A broken engine, being replaced. */
 interface Breakdown {
   readonly reason: string;
@@ -40,8 +50,10 @@ type EngineState =
  *
  * An engine that fails in a way no SQL error explains (see pglite-failure.ts) is closed and, on the next
  * call, reopened from the directory, at most once per backoff delay; until then calls fail fast with a
- * retriable TF_STORE_UNAVAILABLE (TF_STORE_NO_SPACE when the disk is full). The breakdown and the reopen
- * are logged once each, with `reopens`: how many times this client has replaced its engine.
+ * retriable TF_STORE_UNAVAILABLE (TF_STORE_NO_SPACE when the disk is full). An engine that breaks again
+ * before a transaction has committed on it is part of the same outage: its reopen waits longer, and only
+ * the outage's first breakdown and first reopen are logged (with `reopens`: how many times this client has
+ * replaced its engine), then the first commit after more than one breakdown.
  */
 export class PgliteClient implements SqlClient {
   readonly #dir: string;
@@ -50,6 +62,7 @@ export class PgliteClient implements SqlClient {
   #state: EngineState;
   #reopening: Promise<PGlite> | undefined;
   #reopens = 0;
+  #outage: Outage | null = null;
 
   private constructor(dir: string, logger: Logger, lock: DirLock, db: PGlite) {
     this.#dir = dir;
@@ -79,12 +92,14 @@ export class PgliteClient implements SqlClient {
     return this.#run((db) => runQuery<T>(db, sql, params), isEngineBroken);
   }
 
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
     const fromEngine = new Set<unknown>();
-    return this.#run(
+    const result = await this.#run(
       (db) => runTransaction(db, fn, fromEngine),
       (err) => fromEngine.has(err) && isEngineBroken(err),
     );
+    this.#committed();
+    return result;
   }
 
   async close(): Promise<void> {
@@ -122,15 +137,37 @@ export class PgliteClient implements SqlClient {
     return this.#reopening;
   }
 
-  /** Stops a broken engine, once: later failures of the same engine are part of the same breakdown. */
+  /**
+   * Stops a broken engine, once: later failures of the same engine are part of the same breakdown. The
+   * first breakdown of an outage is reopened at once; each further one waits a backoff delay longer.
+   */
   #breakDown(db: PGlite, reason: string, cause: unknown): void {
     if (this.#state.kind !== 'open' || this.#state.db !== db) return;
     const stopped = stopEngine(db).catch(() => undefined);
-    const breakdown = { reason, cause, since: Date.now(), stopped, attempts: 0, nextAttemptAt: 0 };
+    const now = Date.now();
+    const outage = this.#outage ?? { since: now, breakdowns: 0 };
+    this.#outage = outage;
+    outage.breakdowns++;
+    const repeat = outage.breakdowns - 1;
+    const nextAttemptAt = repeat === 0 ? 0 : now + backoffDelay(repeat, REOPEN_BACKOFF, Math.random);
+    const breakdown = { reason, cause, since: now, stopped, attempts: 0, nextAttemptAt };
     this.#state = { kind: 'broken', breakdown };
+    if (repeat > 0) return;
     this.#logger.warn(
       { dir: this.#dir, reason, reopens: this.#reopens },
-      'store engine broken: closing it, to reopen it from the data directory',
+      'store engine broken: closing it, to reopen it from the data directory (until a transaction commits, further breakdowns are counted, not logged)',
+    );
+  }
+
+  /** A transaction committed: the outage, if there was one, is over. */
+  #committed(): void {
+    const outage = this.#outage;
+    if (outage === null) return;
+    this.#outage = null;
+    if (outage.breakdowns === 1) return;
+    this.#logger.info(
+      { dir: this.#dir, breakdowns: outage.breakdowns, downMs: Date.now() - outage.since },
+      `store engine commits again, after ${outage.breakdowns} breakdowns`,
     );
   }
 
@@ -156,6 +193,7 @@ export class PgliteClient implements SqlClient {
     }
     this.#state = { kind: 'open', db };
     this.#reopens++;
+    if ((this.#outage?.breakdowns ?? 1) > 1) return db;
     this.#logger.info(
       {
         dir: this.#dir,

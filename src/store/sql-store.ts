@@ -65,7 +65,8 @@ const clamp = (ms: number): number => Math.min(Math.max(ms, MIN_MS), MAX_MS);
  * The Store over any SqlClient. Every method after close() (or before start()) rejects with
  * TF_STORE_UNAVAILABLE; driver errors become TF_STORE_UNAVAILABLE when the database cannot be reached,
  * TF_STORE_NO_SPACE when its disk is full, and TF_STORE_QUERY otherwise. Losing and regaining the database
- * is logged once each, not per call.
+ * is logged once each, not per call. A full disk fails writes while reads still work, so only a write ends
+ * it; until then the health check reports it.
  */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
@@ -75,7 +76,8 @@ export class SqlStore implements Store {
   #client: SqlClient | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
-  #down = false;
+  /** Set while the store is lost; one lost for want of space is back only once a write succeeds. */
+  #outage: StoreError | null = null;
 
   constructor(options: SqlStoreOptions) {
     this.kind = options.kind;
@@ -115,7 +117,7 @@ export class SqlStore implements Store {
   registerSymbols(symbols: readonly { symbol: string; coingeckoId: string | null }[]): Promise<void> {
     if (symbols.length === 0) return this.#use('registering symbols', () => Promise.resolve());
     const params = registrationParams(symbols);
-    return this.#use('registering symbols', (db) =>
+    return this.#write('registering symbols', (db) =>
       db.transaction(async (tx) => {
         await tx.query(q.INSERT_MISSING_SYMBOLS, params);
         await tx.query(q.UPDATE_COINGECKO_IDS, params);
@@ -139,7 +141,7 @@ export class SqlStore implements Store {
     partitions: readonly number[],
   ): Promise<PartitionClaim[]> {
     if (partitions.length === 0) return [];
-    return this.#use('claiming partitions', (db) =>
+    return this.#write('claiming partitions', (db) =>
       db.transaction(async (tx) => {
         const claimed = await tx.query<ClaimRow>(q.CLAIM_PARTITIONS, [group, partitions, owner]);
         const rows = await tx.query<CheckpointRow>(q.SELECT_CHECKPOINTS, [group, partitions]);
@@ -158,7 +160,7 @@ export class SqlStore implements Store {
   commit(batch: CommitBatch): Promise<void> {
     const empty = batch.candles.length + batch.alerts.length + batch.checkpoints.length === 0;
     if (empty && batch.fence === null) return this.#use('committing', () => Promise.resolve());
-    return this.#use('committing', (db) => db.transaction((tx) => writeBatch(tx, batch)));
+    return this.#write('committing', (db) => db.transaction((tx) => writeBatch(tx, batch)));
   }
 
   async candles(query: CandleQuery): Promise<readonly Candle[]> {
@@ -189,7 +191,7 @@ export class SqlStore implements Store {
   }
 
   async claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
-    const rows = await this.#use('claiming from the outbox', (db) =>
+    const rows = await this.#write('claiming from the outbox', (db) =>
       db.query<OutboxRow>(q.CLAIM_OUTBOX, [limit, owner, leaseMs]),
     );
     return rows.map(outboxFromRow).sort((a, b) => a.seq - b.seq);
@@ -197,10 +199,11 @@ export class SqlStore implements Store {
 
   async markPublished(seqs: readonly number[]): Promise<void> {
     if (seqs.length === 0) return this.#use('marking published', () => Promise.resolve());
-    await this.#use('marking published', (db) => db.query(q.MARK_PUBLISHED, [seqs]));
+    await this.#write('marking published', (db) => db.query(q.MARK_PUBLISHED, [seqs]));
   }
 
   async health(): Promise<void> {
+    if (this.#outage?.code === 'TF_STORE_NO_SPACE') throw this.#outage;
     await this.#use('health check', (db) => db.query(q.SELECT_ONE)).catch((err: unknown) => {
       const error = storeError('health check', err);
       throw isOutage(error) ? error : storeUnavailable(error.message, error);
@@ -224,8 +227,13 @@ export class SqlStore implements Store {
     }
   }
 
+  /** `#use` for an operation that writes. */
+  #write<T>(operation: string, fn: (db: SqlClient) => Promise<T>): Promise<T> {
+    return this.#use(operation, fn, true);
+  }
+
   /** Runs `fn` on the open client, tracking it for close() and translating its errors. */
-  #use<T>(operation: string, fn: (db: SqlClient) => Promise<T>): Promise<T> {
+  #use<T>(operation: string, fn: (db: SqlClient) => Promise<T>, writes = false): Promise<T> {
     const client = this.#client;
     if (this.#closed || client === undefined) {
       return Promise.reject(
@@ -234,7 +242,7 @@ export class SqlStore implements Store {
     }
     const run = fn(client).then(
       (result) => {
-        this.#markUp();
+        this.#markUp(writes);
         return result;
       },
       (err: unknown) => {
@@ -246,17 +254,24 @@ export class SqlStore implements Store {
     return run;
   }
 
-  #markUp(): void {
-    if (!this.#down) return;
-    this.#down = false;
-    this.#logger.info({ store: this.kind }, 'store reachable again');
+  #markUp(wrote: boolean): void {
+    const outage = this.#outage;
+    if (outage === null) return;
+    const noSpace = outage.code === 'TF_STORE_NO_SPACE';
+    if (noSpace && !wrote) return;
+    this.#outage = null;
+    this.#logger.info({ store: this.kind }, noSpace ? 'store writes succeed again' : 'store reachable again');
   }
 
   #markDown(err: StoreError): StoreError {
-    if (isOutage(err) && !this.#down) {
-      this.#down = true;
-      this.#logger.error({ store: this.kind, err }, 'store unreachable');
+    if (!isOutage(err)) return err;
+    const outage = this.#outage;
+    if (outage === null) {
+      const what = err.code === 'TF_STORE_NO_SPACE' ? 'store out of space' : 'store unreachable';
+      this.#logger.error({ store: this.kind, code: err.code, err }, what);
     }
+    // A full disk found while the store was unreachable is what a write has to overcome from then on.
+    if (outage === null || err.code === 'TF_STORE_NO_SPACE') this.#outage = err;
     return err;
   }
 }

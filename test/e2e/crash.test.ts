@@ -6,20 +6,15 @@ import { after, test } from 'node:test';
 import type { Alert } from '../../src/domain/alert.js';
 import type { Candle } from '../../src/domain/candle.js';
 import type { Tick } from '../../src/domain/tick.js';
-import { epochMs } from '../../src/domain/time.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { EmbeddedLog } from '../../src/log/embedded-log.js';
-import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
-import { decodePriceMessage } from '../../src/pipeline/price-message.js';
 import { createOperator } from '../../src/pipeline/create-operator.js';
 import { createPgliteStore } from '../../src/store/pglite-store.js';
 import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
-import { FROM_EARLIEST } from '../support/read-topic.js';
 import { type KillPlan, killRepeatedly } from '../support/kill-cycles.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { E2E_FUTURE_HORIZON, E2E_FUTURE_HORIZON_MS, getJson } from './support.js';
+import { E2E_FUTURE_HORIZON, getJson, ticksInLog } from './support.js';
 
 /** 130 answers with repeats mixed in, then the source is down for good, so the log stops growing. */
 const SCRIPT: Outcome[] = [
@@ -29,30 +24,6 @@ const SCRIPT: Outcome[] = [
 const FRESH = SCRIPT.slice(0, 130).filter((o) => o === 'ok').length;
 /** Five kills of `tickflow start`, each 0.3 to 4 s after its start-up line: replaying, mid-batch, mid-commit. */
 const KILLS: KillPlan = { seed: 20_240_901, kills: 5, minMs: 300, maxMs: 4_000 };
-
-/** Every tick in the log, partition by partition in offset order (each symbol's own order). */
-async function ticksInLog(dir: string): Promise<Tick[]> {
-  const log = new EmbeddedLog(dir, silentLogger());
-  await log.start();
-  const consumer = await log.consumer('crash-test-reader', PRICES_TOPIC, FROM_EARLIEST);
-  const ticks: Tick[] = [];
-  for (
-    let records = await consumer.poll(10_000, 200);
-    records.length > 0;
-    records = await consumer.poll(10_000, 200)
-  ) {
-    for (const record of records) {
-      const decoded = decodePriceMessage(record.value, {
-        appendedAt: epochMs(record.timestamp),
-        futureHorizonMs: E2E_FUTURE_HORIZON_MS,
-      });
-      if (decoded.ok && decoded.message.type === 'tick') ticks.push(decoded.message.tick);
-    }
-  }
-  await consumer.close();
-  await log.close();
-  return ticks;
-}
 
 /** What an uninterrupted run computes from the same log: the windows its watermarks closed, and alerts. */
 function uninterrupted(ticks: readonly Tick[]): { candles: Candle[]; alerts: Alert[] } {

@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { parseDuration } from '../../src/domain/time.js';
+import type { Tick } from '../../src/domain/tick.js';
+import { epochMs, parseDuration } from '../../src/domain/time.js';
+import { EmbeddedLog } from '../../src/log/embedded-log.js';
+import { PRICES_TOPIC } from '../../src/log/log.js';
+import { silentLogger } from '../../src/logger.js';
+import { decodePriceMessage, encodeTick } from '../../src/pipeline/price-message.js';
 import type { Snapshot } from '../fixtures/fake-coingecko.js';
 import { runCli } from '../support/cli.js';
+import { FROM_EARLIEST } from '../support/read-topic.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -40,6 +46,36 @@ function watermarkAfter(ticksJsonl: string, symbol: string): number {
   }
   return maxTs - 10_000 - 1;
 }
+
+/**
+ * Every tick in the log under `logDir` (of a stopped tickflow), partition by partition in offset order:
+ * each symbol's own order. Records the log cannot read are not among them.
+ */
+export async function ticksInLog(logDir: string): Promise<Tick[]> {
+  const log = new EmbeddedLog(logDir, silentLogger());
+  await log.start();
+  const consumer = await log.consumer('e2e-log-reader', PRICES_TOPIC, FROM_EARLIEST);
+  const ticks: Tick[] = [];
+  for (
+    let records = await consumer.poll(10_000, 200);
+    records.length > 0;
+    records = await consumer.poll(10_000, 200)
+  ) {
+    for (const record of records) {
+      const decoded = decodePriceMessage(record.value, {
+        appendedAt: epochMs(record.timestamp),
+        futureHorizonMs: E2E_FUTURE_HORIZON_MS,
+      });
+      if (decoded.ok && decoded.message.type === 'tick') ticks.push(decoded.message.tick);
+    }
+  }
+  await consumer.close();
+  await log.close();
+  return ticks;
+}
+
+/** Ticks as `tickflow replay` input: the log's own encoding is the replay format. */
+export const tickLines = (ticks: readonly Tick[]): string => ticks.map(encodeTick).join('\n') + '\n';
 
 /**
  * The candles `tickflow replay` computes from the ticks, keeping only the windows a live run that has seen
@@ -80,12 +116,20 @@ const COMPARED = [
  * Checks that history read through each API equals what `tickflow replay` computes from exactly the
  * snapshots the fake served: none lost, none doubled, repeats counted once.
  */
-export async function assertHistoryIsReplay(
+export function assertHistoryIsReplay(
   dir: string,
   served: readonly Snapshot[],
   apiUrls: readonly string[],
 ): Promise<void> {
-  const ticks = snapshotLines(served);
+  return assertHistoryIsReplayOf(dir, snapshotLines(served), apiUrls);
+}
+
+/** Checks that history read through each API equals what `tickflow replay` computes from `ticks` (JSONL). */
+export async function assertHistoryIsReplayOf(
+  dir: string,
+  ticks: string,
+  apiUrls: readonly string[],
+): Promise<void> {
   for (const [symbol, interval] of COMPARED) {
     const expected = await replayClosed(dir, ticks, symbol, interval);
     assert.ok(expected.length >= (interval === '1m' ? 5 : 1), `enough closed ${interval} candles to compare`);

@@ -34,7 +34,8 @@ export async function servicesScript(args: readonly string[], env: Env = process
   }
 }
 
-function shout(message: string): void {
+/** Prints a skip reason so that no one misses it. */
+export function shout(message: string): void {
   process.stderr.write(`\n${'#'.repeat(80)}\n# SKIPPED: ${message}\n${'#'.repeat(80)}\n`);
 }
 
