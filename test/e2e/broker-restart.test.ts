@@ -8,7 +8,7 @@ import { connect } from '../api/ws-client.js';
 import { cannotStart, createTestDatabase, requireServices, startKafka } from '../support/services.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, getJson } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson } from './support.js';
 
 /** 120 answers with repeats mixed in, then the source is down for good, so what was served is final. */
 const SCRIPT: Outcome[] = [
@@ -45,12 +45,7 @@ test(
         KAFKA_BROKERS: kafka.url,
         DATABASE_URL: db.url,
         TICKFLOW_DATA_DIR: join(dir, 'data'),
-        PORT: '0',
-        COINGECKO_BASE_URL: fake.url,
-        TICKFLOW_POLL_INTERVAL: '200ms',
-        TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-        TICKFLOW_COMMIT_INTERVAL: '200ms',
-        TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+        ...e2eStreamEnv(fake.url),
         TICKFLOW_SESSION_TIMEOUT: '6s',
         LOG_LEVEL: 'info',
       },

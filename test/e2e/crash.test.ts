@@ -14,7 +14,7 @@ import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js'
 import { type KillPlan, killRepeatedly } from '../support/kill-cycles.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { E2E_FUTURE_HORIZON, getJson, ticksInLog } from './support.js';
+import { e2eStreamEnv, getJson, ticksInLog } from './support.js';
 
 /** 130 answers with repeats mixed in, then the source is down for good, so the log stops growing. */
 const SCRIPT: Outcome[] = [
@@ -52,12 +52,7 @@ test(
     const fake = await startFakeCoinGecko({ script: SCRIPT, stepSeconds: 10, jumpEvery: 12 });
     const env = {
       TICKFLOW_DATA_DIR: dataDir,
-      PORT: '0',
-      COINGECKO_BASE_URL: fake.url,
-      TICKFLOW_POLL_INTERVAL: '100ms',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+      ...e2eStreamEnv(fake.url, '100ms'),
     };
     try {
       const killed = await killRepeatedly(

@@ -16,7 +16,7 @@ import {
 import { readTopic } from '../support/read-topic.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, getJson } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson } from './support.js';
 
 const ok = (n: number): Outcome[] => Array<Outcome>(n).fill('ok');
 const BAD_PRICE_OUTCOMES = Object.keys(BAD_PRICES) as BadPrice[];
@@ -68,12 +68,8 @@ describe('tickflow start against a hostile CoinGecko', () => {
     });
     app = await startTickflow(['start'], {
       TICKFLOW_DATA_DIR: join(dir, 'data'),
-      PORT: '0',
-      COINGECKO_BASE_URL: fake.url,
-      TICKFLOW_POLL_INTERVAL: '200ms',
+      ...e2eStreamEnv(fake.url),
       TICKFLOW_SOURCE_TIMEOUT: '1s',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
       LOG_LEVEL: 'debug',
     });
     const pid = app.child.pid ?? 0;

@@ -14,7 +14,7 @@ import {
 } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertAlertsAreReplay, assertHistoryIsReplay, E2E_FUTURE_HORIZON } from './support.js';
+import { e2eStreamEnv, assertAlertsAreReplay, assertHistoryIsReplay } from './support.js';
 
 /** 280 answers with repeats mixed in, then the source is down for good, so what was served is final. */
 const SCRIPT: Outcome[] = [
@@ -53,12 +53,7 @@ test(
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       TICKFLOW_DATA_DIR: join(dir, 'data'),
-      PORT: '0',
-      COINGECKO_BASE_URL: fake.url,
-      TICKFLOW_POLL_INTERVAL: '200ms',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+      ...e2eStreamEnv(fake.url),
       // A killed member's partitions come back to its successor after this.
       TICKFLOW_SESSION_TIMEOUT: '4s',
     };

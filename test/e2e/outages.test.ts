@@ -15,7 +15,7 @@ import {
 } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, getJson, watch } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson, watch } from './support.js';
 
 /** 240 answers (about 70 s at one poll per 300 ms) with repeats mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -66,12 +66,7 @@ async function startRig(): Promise<Rig> {
       DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: redis.url,
       TICKFLOW_DATA_DIR: join(dir, 'data'),
-      COINGECKO_BASE_URL: fake.url,
-      PORT: '0',
-      TICKFLOW_POLL_INTERVAL: '300ms',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+      ...e2eStreamEnv(fake.url, '300ms'),
       LOG_LEVEL: 'info',
     },
     60_000,

@@ -8,7 +8,7 @@ import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js'
 import { createTestDatabase, requireServices, startKafka, startRedis } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, watch } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, watch } from './support.js';
 
 /** 60 answers with repeats and errors mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -48,11 +48,7 @@ test(
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       TICKFLOW_DATA_DIR: join(dir, 'data'),
-      COINGECKO_BASE_URL: fake.url,
-      TICKFLOW_POLL_INTERVAL: '300ms',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
-      TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+      ...e2eStreamEnv(fake.url, '300ms'),
       TICKFLOW_SESSION_TIMEOUT: '6s',
       LOG_LEVEL: 'info',
     };

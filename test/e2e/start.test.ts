@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { type FakeCoinGecko, type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplay, E2E_FUTURE_HORIZON, getJson } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson } from './support.js';
 
 /** 40 answers with repeats, 429s and 500s mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [
@@ -35,11 +35,7 @@ describe('tickflow start, end to end against a fake CoinGecko', () => {
     });
     app = await startTickflow(['start'], {
       TICKFLOW_DATA_DIR: join(dir, 'data'),
-      PORT: '0',
-      COINGECKO_BASE_URL: fake.url,
-      TICKFLOW_POLL_INTERVAL: '200ms',
-      TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
-      TICKFLOW_COMMIT_INTERVAL: '200ms',
+      ...e2eStreamEnv(fake.url),
       TICKFLOW_SOURCE_RETRIES: '3',
     });
     ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/prices/BTC`);

@@ -20,6 +20,19 @@ import { waitFor } from '../support/wait.js';
 export const E2E_FUTURE_HORIZON = '1d';
 export const E2E_FUTURE_HORIZON_MS = 86_400_000;
 
+/**
+ * The settings of an end-to-end run against the fake CoinGecko: on a free port, polled every `poll`, with
+ * commits every 200 ms and checkpoints every second, so kills and outages land between them often.
+ */
+export const e2eStreamEnv = (fakeUrl: string, poll = '200ms'): Record<string, string> => ({
+  PORT: '0',
+  COINGECKO_BASE_URL: fakeUrl,
+  TICKFLOW_POLL_INTERVAL: poll,
+  TICKFLOW_FUTURE_HORIZON: E2E_FUTURE_HORIZON,
+  TICKFLOW_COMMIT_INTERVAL: '200ms',
+  TICKFLOW_CHECKPOINT_INTERVAL: '1s',
+});
+
 export const SYMBOL_BY_ID: Readonly<Record<string, string>> = { bitcoin: 'BTC', ethereum: 'ETH' };
 
 export type CandleRow = Record<string, unknown> & { window_start: number; window_end: number };
