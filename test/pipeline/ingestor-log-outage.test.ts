@@ -7,8 +7,7 @@ import { silentLogger } from '../../src/logger.js';
 import { Ingestor } from '../../src/pipeline/ingestor.js';
 import { decodePriceMessage } from '../../src/pipeline/price-message.js';
 import { ensureTopics } from '../../src/pipeline/topics.js';
-import { CoinGeckoSource } from '../../src/sources/coingecko.js';
-import { servedTicks, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { servedTicks, startFakeCoinGecko, sourceOnFake } from '../fixtures/fake-coingecko.js';
 import { kafkaLog } from '../log/kafka/kafka-harness.js';
 import { FROM_EARLIEST } from '../support/read-topic.js';
 import { cannotStart, startKafka } from '../support/services.js';
@@ -32,20 +31,7 @@ describe(
       const ingestor = new Ingestor({
         log,
         cache,
-        sources: [
-          new CoinGeckoSource({
-            baseUrl: fake.url,
-            apiKey: '',
-            symbols: ['BTC', 'ETH'],
-            ids: { BTC: 'bitcoin', ETH: 'ethereum' },
-            pollIntervalMs: 100,
-            monthlyCalls: 1e9,
-            attempts: 1,
-            timeoutMs: 1_000,
-            futureHorizonMs: HORIZON_MS,
-            logger: silentLogger(),
-          }),
-        ],
+        sources: [sourceOnFake(fake.url, { futureHorizonMs: HORIZON_MS })],
         symbols: ['BTC', 'ETH'],
         latestTtlMs: 45_000,
         futureHorizonMs: HORIZON_MS,

@@ -10,11 +10,10 @@ import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
 import { Ingestor } from '../../src/pipeline/ingestor.js';
 import { DEAD_LETTER_TOPIC, ensureTopics } from '../../src/pipeline/topics.js';
-import { CoinGeckoSource } from '../../src/sources/coingecko.js';
 import { FileSource } from '../../src/sources/file.js';
 import { SimulatedSource } from '../../src/sources/simulated.js';
 import type { Source } from '../../src/sources/source.js';
-import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { type Outcome, startFakeCoinGecko, sourceOnFake } from '../fixtures/fake-coingecko.js';
 import { readTopic } from '../support/read-topic.js';
 import { waitFor } from '../support/wait.js';
 
@@ -120,20 +119,7 @@ test('a tick from beyond the future horizon is dead-lettered at the edge and cou
 test('a feed that answers only with ticks from the future gets gap markers, not heartbeats', async () => {
   const fake = await startFakeCoinGecko({ script: ['ok', ...Array<Outcome>(1_000).fill('future')] });
   cleanups.push(() => fake.close());
-  const { read } = await rig(() => [
-    new CoinGeckoSource({
-      baseUrl: fake.url,
-      apiKey: '',
-      symbols: ['BTC', 'ETH'],
-      ids: { BTC: 'bitcoin', ETH: 'ethereum' },
-      pollIntervalMs: 100,
-      monthlyCalls: 1e9,
-      attempts: 1,
-      timeoutMs: 1_000,
-      futureHorizonMs: HORIZON_MS,
-      logger: silentLogger(),
-    }),
-  ]);
+  const { read } = await rig(() => [sourceOnFake(fake.url, { futureHorizonMs: HORIZON_MS })]);
   const gap = await waitFor('a gap marker for BTC', async () =>
     (await read(PRICES_TOPIC)).find((r) => r['type'] === 'gap' && r['symbol'] === 'BTC'),
   );
