@@ -1,11 +1,12 @@
 /**
  * One API instance holding 10,000 WebSocket clients of /ws/prices/BTC, on the real server with the
  * simulated source: tick-to-client latency (p50, p99, max), ticks missed (conflated for a slow client),
- * and the server's memory before the clients and with them, per client.
+ * the server's CPU time per message delivered, and its memory before the clients and with them, per client.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from './support.js';
+import { cpuMs } from './support/process-cpu.js';
 import { heapAfterGc, type HeapMemory, memoryProbeEnv, residentMemory } from './support/process-memory.js';
 import { startBenchServer } from './support/server.js';
 import { measureFanout } from './support/ws-fanout.js';
@@ -28,6 +29,7 @@ try {
   const before = await heapAfterGc(server.app.child, probeFile);
   let connected: HeapMemory | undefined;
   let loaded: HeapMemory | undefined;
+  let cpuBefore = 0;
   const figures = await measureFanout({
     url: `${server.app.url.replace('http', 'ws')}/ws/prices/BTC`,
     clients: CLIENTS,
@@ -35,11 +37,13 @@ try {
     seconds: SECONDS,
     connected: async () => {
       connected = await heapAfterGc(server.app.child, probeFile);
+      cpuBefore = await cpuMs(pid);
     },
     loaded: async () => {
       loaded = await heapAfterGc(server.app.child, probeFile);
     },
   });
+  const cpu = (await cpuMs(pid)) - cpuBefore;
   const { peak_rss_mb } = await residentMemory(pid);
   const perClientKb = (after: number, base: number): number =>
     Math.round((((after - base) * 1024) / figures.connected) * 10) / 10;
@@ -48,6 +52,7 @@ try {
     ticks_per_sec_per_symbol: RATE,
     seconds: SECONDS,
     ...figures,
+    server_cpu_ms_per_1k_messages: Math.round((cpu / figures.messages) * 1_000 * 10) / 10,
     server_before: before,
     server_connected: connected,
     server_loaded: loaded,

@@ -32,6 +32,8 @@ export interface FanoutFigures {
    * conflated for a client that could not keep up (a newer tick took their place).
    */
   readonly missed: number;
+  /** Messages of every kind the clients received during the window. */
+  readonly messages: number;
   readonly messages_per_client_per_sec: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
@@ -115,6 +117,7 @@ function merge(
     ticks: ticks.size,
     deliveries,
     missed: ticks.size * connected - deliveries,
+    messages,
     messages_per_client_per_sec: Math.round((messages / connected / options.seconds) * 10) / 10,
     p50_ms: percentile(histogram, deliveries, 0.5),
     p99_ms: percentile(histogram, deliveries, 0.99),
