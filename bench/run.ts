@@ -16,6 +16,7 @@ const BENCHES = [
   'api-rest.ts',
   'api-ws.ts',
   'api-ws-10k.ts',
+  'restart-memory.ts',
   'dashboard-load.ts',
   'kafka-log.ts',
   'pipeline-kafka.ts',
