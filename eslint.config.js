@@ -84,7 +84,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/load-config.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/config/load-config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -93,5 +93,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
   },
   ...layerRules,
-  { files: ['eslint.config.js', 'scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'scripts/**/*.mjs', 'bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

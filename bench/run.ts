@@ -15,6 +15,8 @@ const BENCHES = [
   'store-commit.ts',
   'api-rest.ts',
   'api-ws.ts',
+  'api-ws-10k.ts',
+  'restart-memory.ts',
   'dashboard-load.ts',
   'kafka-log.ts',
   'pipeline-kafka.ts',

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Update } from '../cache/cache.js';
 
@@ -6,6 +7,15 @@ export type SenderSocket = Pick<
   WebSocket,
   'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'once'
 >;
+
+/** The connection under a WebSocket, corked while a round of messages is written to it. */
+export type SenderTransport = Pick<Duplex, 'cork' | 'uncork'>;
+
+/** A message as it goes out: its conflation key and its text, encoded once for every client. */
+export interface OutgoingMessage {
+  readonly key: string;
+  readonly data: Buffer;
+}
 
 const OPEN = 1;
 /** When nothing is in flight to signal a drain, look again after this long. */
@@ -42,15 +52,22 @@ export function conflationKey(update: Update): string {
  */
 export class ConflatingSender {
   readonly socket: SenderSocket;
+  readonly #transport: SenderTransport;
   readonly #highWaterMark: number;
   readonly #counters: SendCounters;
-  readonly #pending = new Map<string, string>();
+  readonly #pending = new Map<string, Buffer>();
   #priming = true;
   #inFlight = 0;
   #recheck: NodeJS.Timeout | undefined;
 
-  constructor(socket: SenderSocket, highWaterMark: number, counters: SendCounters) {
+  constructor(
+    socket: SenderSocket,
+    transport: SenderTransport,
+    highWaterMark: number,
+    counters: SendCounters,
+  ) {
     this.socket = socket;
+    this.#transport = transport;
     this.#highWaterMark = highWaterMark;
     this.#counters = counters;
   }
@@ -60,22 +77,32 @@ export class ConflatingSender {
     return this.#pending.size;
   }
 
-  offer(key: string, json: string): void {
+  /**
+   * Offers a round of messages with the connection corked, so what goes out of them reaches the OS in
+   * one write: with thousands of clients, a write per message per client is what the fan-out spends on.
+   */
+  offerAll(messages: readonly OutgoingMessage[]): void {
     if (this.socket.readyState !== OPEN) return;
-    if (!this.#priming && this.#pending.size === 0 && this.#canWrite()) {
-      this.#send(json);
-      return;
+    this.#transport.cork();
+    try {
+      for (const { key, data } of messages) {
+        // Corked bytes count as unsent: hand them to the OS before judging the client slow.
+        if (!this.#canWrite()) {
+          this.#transport.uncork();
+          this.#transport.cork();
+        }
+        this.#offer(key, data);
+      }
+    } finally {
+      this.#transport.uncork();
     }
-    if (this.#pending.delete(key)) this.#counters.conflated++;
-    this.#pending.set(key, json);
-    if (!this.#priming) this.#scheduleRecheck();
   }
 
   /** Ends priming: sends `initial` unless a newer message of its key is already waiting, then the rest. */
-  prime(initial: { readonly key: string; readonly json: string } | null): void {
+  prime(initial: OutgoingMessage | null): void {
     this.#priming = false;
     if (initial !== null && !this.#pending.has(initial.key) && this.socket.readyState === OPEN) {
-      this.#send(initial.json);
+      this.#send(initial.data);
     }
     this.#flush();
   }
@@ -86,14 +113,24 @@ export class ConflatingSender {
     this.#pending.clear();
   }
 
+  #offer(key: string, data: Buffer): void {
+    if (!this.#priming && this.#pending.size === 0 && this.#canWrite()) {
+      this.#send(data);
+      return;
+    }
+    if (this.#pending.delete(key)) this.#counters.conflated++;
+    this.#pending.set(key, data);
+    if (!this.#priming) this.#scheduleRecheck();
+  }
+
   #canWrite(): boolean {
     return this.socket.bufferedAmount <= this.#highWaterMark;
   }
 
-  #send(json: string): void {
+  #send(data: Buffer): void {
     this.#inFlight++;
     this.#counters.sent++;
-    this.socket.send(json, () => {
+    this.socket.send(data, () => {
       this.#inFlight--;
       this.#flush();
     });
@@ -105,10 +142,10 @@ export class ConflatingSender {
       this.dispose();
       return;
     }
-    for (const [key, json] of this.#pending) {
+    for (const [key, data] of this.#pending) {
       if (!this.#canWrite()) break;
       this.#pending.delete(key);
-      this.#send(json);
+      this.#send(data);
     }
     if (this.#pending.size > 0) this.#scheduleRecheck();
   }

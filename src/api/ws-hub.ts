@@ -2,8 +2,10 @@ import type { Cache, Update } from '../cache/cache.js';
 import type { Logger } from '../logger.js';
 import {
   ConflatingSender,
+  type OutgoingMessage,
   type SendCounters,
   type SenderSocket,
+  type SenderTransport,
   conflationKey,
 } from './conflating-sender.js';
 
@@ -35,10 +37,13 @@ export interface WsHubStats {
 const OPEN = 1;
 const CLOSED = 3;
 
+const encode = (message: object): Buffer => Buffer.from(JSON.stringify(message));
+
 /**
  * Fans `crypto:updates` out to WebSocket clients by symbol. One cache subscription serves every client of
- * the API instance; each client gets the message text serialised once for all, through its own
- * conflating sender.
+ * the API instance. The updates that arrive together (one publisher round, one read from Redis) are sent
+ * as a round, just after: each is serialised and encoded once for all clients, and each client gets the
+ * round through its own conflating sender in one write.
  */
 export class WsHub {
   readonly #cache: Cache;
@@ -46,6 +51,9 @@ export class WsHub {
   readonly #options: WsHubOptions;
   readonly #bySymbol = new Map<string, Set<ConflatingSender>>();
   readonly #counters: SendCounters = { sent: 0, conflated: 0 };
+  /** The round being gathered, by symbol, and its send, due once the updates arriving together are in. */
+  readonly #round = new Map<string, OutgoingMessage[]>();
+  #sending: NodeJS.Immediate | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #subscribeFailures = 0;
@@ -76,13 +84,16 @@ export class WsHub {
     }
   }
 
-  /** Serves `socket` the updates of `symbol`, starting with its latest price, if the cache has one. */
-  connect(symbol: string, socket: SenderSocket): void {
+  /**
+   * Serves `socket` the updates of `symbol`, starting with its latest price, if the cache has one.
+   * `transport` is the connection under it.
+   */
+  connect(symbol: string, socket: SenderSocket, transport: SenderTransport): void {
     if (this.#closed) {
       socket.close(1001, 'server shutting down');
       return;
     }
-    const client = new ConflatingSender(socket, this.#options.highWaterMark, this.#counters);
+    const client = new ConflatingSender(socket, transport, this.#options.highWaterMark, this.#counters);
     let clients = this.#bySymbol.get(symbol);
     if (clients === undefined) this.#bySymbol.set(symbol, (clients = new Set()));
     clients.add(client);
@@ -113,6 +124,8 @@ export class WsHub {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
+    clearImmediate(this.#sending);
+    this.#round.clear();
     await this.#stopSubscription();
     const sockets = [...this.#bySymbol.values()].flatMap((set) => [...set].map((c) => c.socket));
     await Promise.all(sockets.map((s) => this.#closeSocket(s)));
@@ -124,10 +137,10 @@ export class WsHub {
   }
 
   async #prime(symbol: string, client: ConflatingSender): Promise<void> {
-    let initial: { key: string; json: string } | null = null;
+    let initial: OutgoingMessage | null = null;
     try {
       const latest = await this.#cache.getLatest(symbol);
-      if (latest !== null) initial = { key: 'tick', json: JSON.stringify({ type: 'tick', ...latest }) };
+      if (latest !== null) initial = { key: 'tick', data: encode({ type: 'tick', ...latest }) };
     } catch (err) {
       this.#logger.debug({ err, symbol }, 'no latest price for a new websocket client');
     }
@@ -135,11 +148,21 @@ export class WsHub {
   }
 
   #dispatch(update: Update): void {
-    const clients = this.#bySymbol.get(update.symbol);
-    if (clients === undefined) return;
-    const json = JSON.stringify(update);
-    const key = conflationKey(update);
-    for (const client of clients) client.offer(key, json);
+    if (!this.#bySymbol.has(update.symbol)) return;
+    let messages = this.#round.get(update.symbol);
+    if (messages === undefined) this.#round.set(update.symbol, (messages = []));
+    messages.push({ key: conflationKey(update), data: encode(update) });
+    this.#sending ??= setImmediate(() => {
+      this.#sendRound();
+    });
+  }
+
+  #sendRound(): void {
+    this.#sending = undefined;
+    for (const [symbol, messages] of this.#round) {
+      for (const client of this.#bySymbol.get(symbol) ?? []) client.offerAll(messages);
+    }
+    this.#round.clear();
   }
 
   async #stopSubscription(): Promise<void> {

@@ -25,17 +25,20 @@ export type DedupEntry =
   | [kind: 'range', source: string, lo: number, hi: number, newest: number]
   | [ts: number, source: string, seq: string | null];
 
-/** "0" or a decimal of up to 15 digits without a leading zero, as a number; null for any other text. */
+/**
+ * "0" or a decimal without a leading zero up to 2^53 − 1, as a number; null for any other text. Sixteen
+ * digits are common: the simulated source numbers its trades from its start time in µs.
+ */
 function tradeId(seq: string): number | null {
   const n = seq.length;
-  if (n === 0 || n > 15 || (n > 1 && seq.charCodeAt(0) === 48)) return null;
+  if (n === 0 || n > 16 || (n > 1 && seq.charCodeAt(0) === 48)) return null;
   let id = 0;
   for (let i = 0; i < n; i++) {
     const c = seq.charCodeAt(i);
     if (c < 48 || c > 57) return null;
-    id = id * 10 + (c - 48); // exact: 15 digits stay below 2^53
+    id = id * 10 + (c - 48); // exact while the result is; one past 2^53 − 1 is rejected below
   }
-  return id;
+  return id <= Number.MAX_SAFE_INTEGER ? id : null;
 }
 
 /**

@@ -39,6 +39,25 @@ describe('Deduplicator', () => {
     assert.deepEqual(dedup.snapshot(), []);
   });
 
+  test('trade ids of 16 digits up to 2^53 − 1 are ranges too; larger ones are kept one by one', () => {
+    const dedup = new Deduplicator();
+    // As the simulated source numbers its trades: from its start time in µs.
+    const first = 1_796_594_110_534_001;
+    for (let id = first; id < first + 10_000; id++) {
+      dedup.check(trade({ ts: 1, seq: String(id), source: 'simulated' }));
+    }
+    assert.deepEqual(dedup.snapshot(), [['range', 'simulated', first, first + 9_999, 1]]);
+    assert.equal(dedup.check(trade({ ts: 2, seq: String(first + 5), source: 'simulated' })), true);
+    const beyond = ['9007199254740992', '9007199254740993'];
+    for (const seq of beyond) assert.equal(dedup.check(trade({ ts: 1, seq, source: 'big' })), false, seq);
+    assert.equal(
+      dedup.check(trade({ ts: 1, seq: beyond[1]!, source: 'big' })),
+      true,
+      'not rounded onto 2^53',
+    );
+    assert.equal(dedup.snapshot().length, 3);
+  });
+
   test('a checkpoint keeps price and size, and restores to the same decisions', () => {
     const dedup = new Deduplicator();
     dedup.check(trade({ ts: 1, price: 10, volume: 2 }));

@@ -43,7 +43,7 @@ export function wsPricesRoute(app: FastifyInstance, ctx: RouteContext): void {
         socket.close(CLOSE_UNKNOWN_SYMBOL, `unknown symbol ${symbol}`);
         return;
       }
-      if (socket.readyState === OPEN) ctx.hub.connect(symbol, socket);
+      if (socket.readyState === OPEN) ctx.hub.connect(symbol, socket, request.raw.socket);
     },
   );
 }
