@@ -14,7 +14,7 @@ import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js'
 import { type KillPlan, killRepeatedly } from '../support/kill-cycles.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { e2eStreamEnv, getJson, ticksInLog } from './support.js';
+import { e2eStreamEnv, getJson, ticksInLog } from '../e2e/support.js';
 
 /** 130 answers with repeats mixed in, then the source is down for good, so the log stops growing. */
 const SCRIPT: Outcome[] = [

@@ -8,7 +8,7 @@ import { connect } from '../api/ws-client.js';
 import { cannotStart, createTestDatabase, requireServices, startKafka } from '../support/services.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { e2eStreamEnv, assertHistoryIsReplay, getJson } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson } from '../e2e/support.js';
 
 /** 120 answers with repeats mixed in, then the source is down for good, so what was served is final. */
 const SCRIPT: Outcome[] = [

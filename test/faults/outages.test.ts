@@ -15,7 +15,7 @@ import {
 } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { e2eStreamEnv, assertHistoryIsReplay, getJson, watch } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson, watch } from '../e2e/support.js';
 
 /** 240 answers (about 70 s at one poll per 300 ms) with repeats mixed in, then the source is down for good. */
 const SCRIPT: Outcome[] = [

@@ -14,7 +14,7 @@ import {
 } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { e2eStreamEnv, assertAlertsAreReplay, assertHistoryIsReplay } from './support.js';
+import { e2eStreamEnv, assertAlertsAreReplay, assertHistoryIsReplay } from '../e2e/support.js';
 
 /** 280 answers with repeats mixed in, then the source is down for good, so what was served is final. */
 const SCRIPT: Outcome[] = [

@@ -14,7 +14,13 @@ import { cannotMount, mountTmpfs } from '../support/mounts.js';
 import { readTopic } from '../support/read-topic.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { assertHistoryIsReplayOf, E2E_FUTURE_HORIZON, getJson, tickLines, ticksInLog } from './support.js';
+import {
+  assertHistoryIsReplayOf,
+  E2E_FUTURE_HORIZON,
+  getJson,
+  tickLines,
+  ticksInLog,
+} from '../e2e/support.js';
 
 const run = promisify(execFile);
 

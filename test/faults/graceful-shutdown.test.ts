@@ -8,7 +8,7 @@ import { startFreezableProxy } from '../support/freezable-proxy.js';
 import { createTestDatabase, requireServices } from '../support/services.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { type CandleRow, getJson, replayClosed } from './support.js';
+import { type CandleRow, getJson, replayClosed } from '../e2e/support.js';
 
 const T0 = 1_699_999_200_000;
 /** 300,000 trades of two symbols, 20 ms apart: 100 minutes of event time, seeded. */

@@ -16,7 +16,7 @@ import { readTopic } from '../support/read-topic.js';
 import { cannotStart, startKafka } from '../support/services.js';
 import { startTickflow } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { type CandleRow, getJson } from './support.js';
+import { type CandleRow, getJson } from '../e2e/support.js';
 
 /** What `crypto-prices` may take per record here: the broker's default is 1 MiB; this topic allows 8. */
 const TOPIC_MAX_BYTES = 8 * 1024 * 1024;

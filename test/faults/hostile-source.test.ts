@@ -16,7 +16,7 @@ import {
 import { readTopic } from '../support/read-topic.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
-import { e2eStreamEnv, assertHistoryIsReplay, getJson } from './support.js';
+import { e2eStreamEnv, assertHistoryIsReplay, getJson } from '../e2e/support.js';
 
 const ok = (n: number): Outcome[] => Array<Outcome>(n).fill('ok');
 const BAD_PRICE_OUTCOMES = Object.keys(BAD_PRICES) as BadPrice[];
