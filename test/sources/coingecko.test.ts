@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { CoinGeckoSource, type CoinGeckoOptions } from '../../src/sources/coingecko.js';
-import { silentLogger } from '../../src/logger.js';
 import {
+  sourceOnFake,
   BAD_PRICES,
   type BadPrice,
   type FakeCoinGecko,
@@ -32,17 +32,10 @@ async function fake(options: FakeCoinGeckoOptions = {}): Promise<FakeCoinGecko> 
 }
 
 function source(baseUrl: string, overrides: Partial<CoinGeckoOptions> = {}): CoinGeckoSource {
-  const s = new CoinGeckoSource({
-    baseUrl,
-    apiKey: '',
-    symbols: ['BTC', 'ETH'],
-    ids: { BTC: 'bitcoin', ETH: 'ethereum' },
+  const s = sourceOnFake(baseUrl, {
     pollIntervalMs: 20,
-    monthlyCalls: 1e9,
     attempts: 3,
-    timeoutMs: 1000,
     futureHorizonMs: 300_000,
-    logger: silentLogger(),
     backoff: { baseMs: 5, maxMs: 2000 },
     clock: () => 1_800_000_000_000,
     ...overrides,
