@@ -130,7 +130,8 @@ export class ConflatingSender {
   #send(data: Buffer): void {
     this.#inFlight++;
     this.#counters.sent++;
-    this.socket.send(data, () => {
+    // A text frame, as browsers need to read JSON from event.data; a Buffer would go out as binary.
+    this.socket.send(data, { binary: false }, () => {
       this.#inFlight--;
       this.#flush();
     });

@@ -5,6 +5,8 @@ import type { Update } from '../../src/cache/cache.js';
 export interface Client {
   readonly ws: WebSocket;
   readonly messages: Update[];
+  /** Frames that came as binary: a browser's `JSON.parse(event.data)` cannot read them, so none should. */
+  readonly binaryFrames: () => number;
   /** Resolves with the close code and reason once the connection closes. */
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Stops reading from the TCP socket (a slow consumer), or starts again. */
@@ -16,7 +18,9 @@ export interface Client {
 export function connect(url: string): Promise<Client> {
   const ws = new WebSocket(url);
   const messages: Update[] = [];
-  ws.on('message', (data: Buffer) => {
+  let binaryFrames = 0;
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary) binaryFrames++;
     messages.push(JSON.parse(data.toString('utf8')) as Update);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -28,7 +32,14 @@ export function connect(url: string): Promise<Client> {
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => {
-      resolve({ ws, messages, closed, pause: () => socket().pause(), resume: () => socket().resume() });
+      resolve({
+        ws,
+        messages,
+        binaryFrames: () => binaryFrames,
+        closed,
+        pause: () => socket().pause(),
+        resume: () => socket().resume(),
+      });
     });
   });
 }

@@ -73,7 +73,7 @@ describe('WS /ws/prices/{symbol}', () => {
     await api.close();
   });
 
-  test('sends the latest price on connect, then ticks, candles and alerts of its symbol only', async () => {
+  test('sends the latest price on connect, then ticks, candles and alerts of its symbol only, as text frames', async () => {
     await api.cache.setLatest(latest('BTC', 42_000), 45_000);
     const btc = await client('btc');
     const eth = await client('ETH');
@@ -84,6 +84,7 @@ describe('WS /ws/prices/{symbol}', () => {
     assert.ok(await until(() => btc.messages.length === 4 && eth.messages.length === 1));
     assert.deepEqual(btc.messages, [tickOf('BTC', 42_000), ...sent]);
     assert.deepEqual(eth.messages, [tickOf('ETH', 2_000)]);
+    assert.equal(btc.binaryFrames() + eth.binaryFrames(), 0, 'a browser reads only text frames as JSON');
     assert.equal(api.cache.subscribers, 1, 'one cache subscription serves every client');
     btc.ws.close();
     eth.ws.close();
