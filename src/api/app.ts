@@ -50,7 +50,8 @@ const ROUTES = [
 /** Registers @fastify/websocket so that app close closes every client through the hub. */
 async function registerWebsocket(app: FastifyInstance, hub: WsHub, maxPayload: number): Promise<void> {
   await app.register(websocket, {
-    options: { maxPayload },
+    // No compression: the hub writes its own uncompressed frames straight to each connection.
+    options: { maxPayload, perMessageDeflate: false },
     preClose(done) {
       void hub.close().finally(() => {
         app.websocketServer.close(() => {

@@ -3,18 +3,26 @@ import type { WebSocket } from 'ws';
 import type { Update } from '../cache/cache.js';
 
 /** What the hub needs of a `ws` WebSocket. */
-export type SenderSocket = Pick<
-  WebSocket,
-  'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate' | 'once'
->;
+export type SenderSocket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'close' | 'terminate' | 'once'>;
 
-/** The connection under a WebSocket, corked while a round of messages is written to it. */
-export type SenderTransport = Pick<Duplex, 'cork' | 'uncork'>;
+/**
+ * The connection under a WebSocket. The hub writes its frames to it straight, framed once for every
+ * client: ws frames each message again for each client, which with thousands of clients is what the
+ * fan-out spends its time on. Its frames and those ws writes itself (the close handshake) cannot
+ * interleave, since both write whole frames synchronously and compression is off.
+ */
+export type SenderTransport = Pick<Duplex, 'write'>;
 
-/** A message as it goes out: its conflation key and its text, encoded once for every client. */
+/** A message as it goes out: its conflation key and its text frame, built once for every client. */
 export interface OutgoingMessage {
   readonly key: string;
-  readonly data: Buffer;
+  readonly frame: Buffer;
+}
+
+/** The messages of one round for one symbol, and their frames back to back, to go out in one write. */
+export interface OutgoingRound {
+  readonly messages: readonly OutgoingMessage[];
+  readonly frames: Buffer;
 }
 
 const OPEN = 1;
@@ -47,7 +55,7 @@ export function conflationKey(update: Update): string {
  * Sends to one WebSocket client without ever buffering without bound. While the socket's unsent bytes
  * stay under the high-water mark, messages go straight out. Above it, they wait in a map keyed by
  * conflation key, so a newer message replaces an older one of its kind, and go out, oldest key first, as
- * the socket drains (signalled by send callbacks). Until `prime` is called, everything waits, so the
+ * the socket drains (signalled by write callbacks). Until `prime` is called, everything waits, so the
  * initial snapshot can go first.
  */
 export class ConflatingSender {
@@ -77,32 +85,21 @@ export class ConflatingSender {
     return this.#pending.size;
   }
 
-  /**
-   * Offers a round of messages with the connection corked, so what goes out of them reaches the OS in
-   * one write: with thousands of clients, a write per message per client is what the fan-out spends on.
-   */
-  offerAll(messages: readonly OutgoingMessage[]): void {
+  /** Offers a round: in one write when the client keeps up, else message by message, conflated. */
+  offerRound(round: OutgoingRound): void {
     if (this.socket.readyState !== OPEN) return;
-    this.#transport.cork();
-    try {
-      for (const { key, data } of messages) {
-        // Corked bytes count as unsent: hand them to the OS before judging the client slow.
-        if (!this.#canWrite()) {
-          this.#transport.uncork();
-          this.#transport.cork();
-        }
-        this.#offer(key, data);
-      }
-    } finally {
-      this.#transport.uncork();
+    if (this.#keepsUp()) {
+      this.#write(round.frames, round.messages.length);
+      return;
     }
+    for (const { key, frame } of round.messages) this.#offer(key, frame);
   }
 
   /** Ends priming: sends `initial` unless a newer message of its key is already waiting, then the rest. */
   prime(initial: OutgoingMessage | null): void {
     this.#priming = false;
     if (initial !== null && !this.#pending.has(initial.key) && this.socket.readyState === OPEN) {
-      this.#send(initial.data);
+      this.#write(initial.frame, 1);
     }
     this.#flush();
   }
@@ -113,45 +110,49 @@ export class ConflatingSender {
     this.#pending.clear();
   }
 
-  #offer(key: string, data: Buffer): void {
-    if (!this.#priming && this.#pending.size === 0 && this.#canWrite()) {
-      this.#send(data);
+  #offer(key: string, frame: Buffer): void {
+    if (this.#keepsUp()) {
+      this.#write(frame, 1);
       return;
     }
     if (this.#pending.delete(key)) this.#counters.conflated++;
-    this.#pending.set(key, data);
+    this.#pending.set(key, frame);
     if (!this.#priming) this.#scheduleRecheck();
+  }
+
+  /** Nothing waits (and the snapshot has gone first), and the socket is under its high-water mark. */
+  #keepsUp(): boolean {
+    return !this.#priming && this.#pending.size === 0 && this.#canWrite();
   }
 
   #canWrite(): boolean {
     return this.socket.bufferedAmount <= this.#highWaterMark;
   }
 
-  #send(data: Buffer): void {
+  #write(frames: Buffer, messages: number): void {
     this.#inFlight++;
-    this.#counters.sent++;
-    // A text frame, as browsers need to read JSON from event.data; a Buffer would go out as binary.
-    this.socket.send(data, { binary: false }, () => {
+    this.#counters.sent += messages;
+    this.#transport.write(frames, () => {
       this.#inFlight--;
       this.#flush();
     });
   }
 
+  /** Sends what is pending, oldest key first, in one write, while the socket is under its mark. */
   #flush(): void {
     if (this.#priming) return;
     if (this.socket.readyState !== OPEN) {
       this.dispose();
       return;
     }
-    for (const [key, data] of this.#pending) {
-      if (!this.#canWrite()) break;
-      this.#pending.delete(key);
-      this.#send(data);
+    if (this.#pending.size > 0 && this.#canWrite()) {
+      const frames = [...this.#pending.values()];
+      this.#pending.clear();
+      this.#write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames), frames.length);
     }
-    if (this.#pending.size > 0) this.#scheduleRecheck();
   }
 
-  /** A send callback will flush when one is in flight; otherwise a timer looks again. */
+  /** A write callback will flush when one is in flight; otherwise a timer looks again. */
   #scheduleRecheck(): void {
     if (this.#inFlight > 0 || this.#recheck !== undefined) return;
     this.#recheck = setTimeout(() => {

@@ -3,11 +3,13 @@ import type { Logger } from '../logger.js';
 import {
   ConflatingSender,
   type OutgoingMessage,
+  type OutgoingRound,
   type SendCounters,
   type SenderSocket,
   type SenderTransport,
   conflationKey,
 } from './conflating-sender.js';
+import { textFrame } from './websocket-frame.js';
 
 export interface WsHubOptions {
   /** Unsent bytes on a socket above which its messages are conflated. */
@@ -37,13 +39,13 @@ export interface WsHubStats {
 const OPEN = 1;
 const CLOSED = 3;
 
-const encode = (message: object): Buffer => Buffer.from(JSON.stringify(message));
+const encode = (message: object): Buffer => textFrame(JSON.stringify(message));
 
 /**
  * Fans `crypto:updates` out to WebSocket clients by symbol. One cache subscription serves every client of
  * the API instance. The updates that arrive together (one publisher round, one read from Redis) are sent
- * as a round, just after: each is serialised and encoded once for all clients, and each client gets the
- * round through its own conflating sender in one write.
+ * as a round, just after: each is serialised and framed once for all clients, and each client that keeps
+ * up gets the round's frames in one write; a slow one gets them through its conflating sender.
  */
 export class WsHub {
   readonly #cache: Cache;
@@ -140,7 +142,7 @@ export class WsHub {
     let initial: OutgoingMessage | null = null;
     try {
       const latest = await this.#cache.getLatest(symbol);
-      if (latest !== null) initial = { key: 'tick', data: encode({ type: 'tick', ...latest }) };
+      if (latest !== null) initial = { key: 'tick', frame: encode({ type: 'tick', ...latest }) };
     } catch (err) {
       this.#logger.debug({ err, symbol }, 'no latest price for a new websocket client');
     }
@@ -151,7 +153,7 @@ export class WsHub {
     if (!this.#bySymbol.has(update.symbol)) return;
     let messages = this.#round.get(update.symbol);
     if (messages === undefined) this.#round.set(update.symbol, (messages = []));
-    messages.push({ key: conflationKey(update), data: encode(update) });
+    messages.push({ key: conflationKey(update), frame: encode(update) });
     this.#sending ??= setImmediate(() => {
       this.#sendRound();
     });
@@ -160,7 +162,10 @@ export class WsHub {
   #sendRound(): void {
     this.#sending = undefined;
     for (const [symbol, messages] of this.#round) {
-      for (const client of this.#bySymbol.get(symbol) ?? []) client.offerAll(messages);
+      const clients = this.#bySymbol.get(symbol);
+      if (clients === undefined) continue;
+      const round: OutgoingRound = { messages, frames: Buffer.concat(messages.map((m) => m.frame)) };
+      for (const client of clients) client.offerRound(round);
     }
     this.#round.clear();
   }
