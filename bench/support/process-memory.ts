@@ -46,3 +46,23 @@ export async function heapAfterGc(child: ChildProcess, file: string): Promise<He
   const usage = JSON.parse(text) as NodeJS.MemoryUsage;
   return { rss_mb: mb(usage.rss), heap_used_mb: mb(usage.heapUsed), external_mb: mb(usage.external) };
 }
+
+const SETTLE_STEP_MS = 2_000;
+const SETTLE_TRIES = 10;
+const SETTLED_MB = 2;
+
+/**
+ * `heapAfterGc` once two probes `SETTLE_STEP_MS` apart differ by under 2 MB of RSS: the embedded server
+ * frees hundreds of MB of PGlite's start-up buffers in its first seconds, which a baseline taken at once
+ * would count against what comes after.
+ */
+export async function settledHeap(child: ChildProcess, file: string): Promise<HeapMemory> {
+  let last = await heapAfterGc(child, file);
+  for (let i = 0; i < SETTLE_TRIES; i++) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+    const next = await heapAfterGc(child, file);
+    if (Math.abs(next.rss_mb - last.rss_mb) < SETTLED_MB) return next;
+    last = next;
+  }
+  return last;
+}
