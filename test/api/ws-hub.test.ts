@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Update } from '../../src/cache/cache.js';
-import { type Api, MIN, T0, latest, startApi, until } from './harness.js';
+import { type Api, startApi, until } from './harness.js';
+import { candleOf, tickOf } from './updates.js';
 import { type Client, connect } from './ws-client.js';
 
 const CLIENTS = 50;
@@ -12,24 +13,7 @@ const IO = '/proc/self/io';
 /** Write system calls this process (all its threads) has made: a socket's writev is one. */
 const writeCalls = (): number => Number(/^syscw: (\d+)$/m.exec(readFileSync(IO, 'utf8'))?.[1]);
 
-const round: Update[] = [
-  { type: 'tick', ...latest('BTC', 42_000) },
-  ...['1m', '5m', '15m'].map((interval): Update => ({
-    type: 'candle',
-    closed: false,
-    symbol: 'BTC',
-    interval,
-    window_start: T0,
-    window_end: T0 + MIN,
-    open: 1,
-    high: 2,
-    low: 0.5,
-    close: 1.5,
-    volume: 3,
-    trades: 4,
-    vwap: 1.2,
-  })),
-];
+const round: Update[] = [tickOf('BTC', 42_000), ...['1m', '5m', '15m'].map((i) => candleOf('BTC', i, 1.5))];
 
 describe('the websocket hub', () => {
   let api: Api;

@@ -4,42 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import type { Update } from '../../src/cache/cache.js';
-import { type Api, MIN, T0, latest, startApi, until } from './harness.js';
+import { type Api, latest, startApi, until } from './harness.js';
+import { alertOf, candleOf, tickOf } from './updates.js';
 import { type Client, connect, within } from './ws-client.js';
 
 const HIGH_WATER_MARK = 16 * 1024;
-
-const tickOf = (symbol: string, price: number, source = 'coingecko'): Update => ({
-  type: 'tick',
-  ...latest(symbol, price, { source }),
-});
-const candleOf = (symbol: string, interval: string, close: number, closed = false): Update => ({
-  type: 'candle',
-  closed,
-  symbol,
-  interval,
-  window_start: T0,
-  window_end: T0 + MIN,
-  open: 1,
-  high: 2,
-  low: 0.5,
-  close,
-  volume: 0,
-  trades: 1,
-  vwap: null,
-});
-const alertOf = (symbol: string): Update => ({
-  type: 'alert',
-  id: `${symbol}:1m:price_spike:${T0}`,
-  symbol,
-  interval: '1m',
-  rule: 'price_spike',
-  window_start: T0,
-  value: 0.05,
-  threshold: 0.01,
-  ts: T0 + MIN,
-});
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
