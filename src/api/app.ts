@@ -22,7 +22,10 @@ import { healthRoute } from './routes/health.js';
 import { historicalRoute } from './routes/historical.js';
 import { latestRoute } from './routes/latest.js';
 import { symbolsRoute } from './routes/symbols.js';
+import { metricsRoute } from './routes/metrics.js';
 import { wsPricesRoute } from './routes/ws-prices.js';
+import { wsClients, wsMessagesConflated, wsMessagesSent } from '../metrics/metrics.js';
+import { addSampler, deltaFeeder } from '../metrics/scrape.js';
 import { SymbolDirectory } from './symbol-directory.js';
 import { installUpgradeGuard } from './upgrade-guard.js';
 import { DEFAULT_WS_HUB_OPTIONS, WsHub } from './ws-hub.js';
@@ -45,6 +48,7 @@ const ROUTES = [
   healthRoute,
   dashboardRoute,
   wsPricesRoute,
+  metricsRoute,
 ];
 
 /** Registers @fastify/websocket so that app close closes every client through the hub. */
@@ -165,5 +169,21 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   for (const route of ROUTES) route(app, ctx);
   await registerDocs(app);
   app.addHook('onReady', () => hub.start());
+  const sent = deltaFeeder((_labels, by) => {
+    wsMessagesSent.inc(by);
+  });
+  const conflated = deltaFeeder((_labels, by) => {
+    wsMessagesConflated.inc(by);
+  });
+  const stopSampling = addSampler(() => {
+    const stats = hub.stats();
+    wsClients.set(stats.connections);
+    sent(stats.sent);
+    conflated(stats.conflated);
+  });
+  app.addHook('onClose', (_instance, done) => {
+    stopSampling();
+    done();
+  });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { TickflowError } from '../errors.js';
+import { httpRequestDuration } from '../metrics/metrics.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 const shuttingDown = (): TickflowError =>
@@ -16,7 +17,7 @@ const noHost = (): TickflowError =>
  * in the usual error body (the app is built with Node's own check, and its empty body, turned off); once
  * close has begun, requests still arriving on open connections get a 503 (the app is built with
  * `return503OnClosing: false` so Fastify's own body does not bypass it); each completed request is logged
- * at debug with its id.
+ * at debug with its id, and observed in the request-duration histogram.
  */
 export function installRequestHooks(app: FastifyInstance): void {
   let closing = false;
@@ -39,6 +40,12 @@ export function installRequestHooks(app: FastifyInstance): void {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
+    // The route's pattern, not the URL, so the label stays bounded; requests no route took share one.
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequestDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1_000,
+    );
     request.log.debug(
       { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
       'request completed',

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { TickflowError, errorMessage, isTickflowError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { cacheMemoryMax, cacheMemoryUsed } from '../metrics/metrics.js';
+import { addSampler } from '../metrics/scrape.js';
 import { type Cache, type LatestPrice, type Update, UPDATES_CHANNEL, latestKey } from './cache.js';
 import { cacheUnavailable } from './cache-errors.js';
 import { parseLatestPrice, parseUpdate } from './cache-json.js';
@@ -52,6 +54,7 @@ export class RedisCache implements Cache {
   readonly #logger: Logger;
   readonly #outage: RedisOutage;
   readonly #commands: Redis;
+  #stopSampling: () => void = () => undefined;
   readonly #updates: Redis;
   readonly #subscriptions = new Set<Subscription>();
   readonly #restoredListeners = new Set<{ readonly listener: () => void }>();
@@ -193,6 +196,14 @@ export class RedisCache implements Cache {
     return this.#closing;
   }
 
+  /** Redis's memory use and limit, for the scrape; a Redis that does not answer leaves them as they were. */
+  async #sampleMemory(): Promise<void> {
+    const info = await this.#call('INFO', () => this.#commands.info('memory'));
+    const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    cacheMemoryUsed.set(field('used_memory'));
+    cacheMemoryMax.set(field('maxmemory'));
+  }
+
   /** Handlers subscribed to `crypto:updates`. */
   get subscribers(): number {
     return this.#subscriptions.size;
@@ -227,6 +238,7 @@ export class RedisCache implements Cache {
 
   async #start(): Promise<void> {
     this.#state = 'open';
+    this.#stopSampling = addSampler(() => this.#sampleMemory());
     const { commandTimeoutMs, connectTimeoutMs } = this.#settings;
     this.#logger.info({ server: this.server, commandTimeoutMs, connectTimeoutMs }, 'connecting to redis');
     await Promise.all([this.#connect(this.#commands, COMMANDS), this.#connect(this.#updates, UPDATES)]);
@@ -326,6 +338,7 @@ export class RedisCache implements Cache {
 
   async #close(): Promise<void> {
     this.#state = 'closed';
+    this.#stopSampling();
     clearTimeout(this.#resubscribeTimer);
     this.#subscriptions.clear();
     this.#restoredListeners.clear();

@@ -9,6 +9,7 @@ import { redactUrl } from '../lib/redact-url.js';
 import { EmbeddedLog } from '../log/embedded-log.js';
 import { createKafkaLog } from '../log/kafka/kafka-log.js';
 import type { Log } from '../log/log.js';
+import { meteredLog } from '../log/metered-log.js';
 import type { Logger } from '../logger.js';
 import { CachedStore } from '../store/cached-store.js';
 import { CircuitStore } from '../store/circuit-store.js';
@@ -43,7 +44,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   const store = createStore(config, dataDir, logger.child({ component: 'store' }));
   const cache = createCache(config, logger.child({ component: 'cache' }));
   return {
-    log: log.log,
+    log: meteredLog(log.log),
     store: store.store,
     cache: cache.cache,
     describe: { log: log.describe, store: store.describe, cache: cache.describe },

@@ -45,10 +45,11 @@ export const ingestCommand: ServiceSpec = {
   build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
-      parts: [p.log(), p.cache(), p.ingest()],
+      parts: [...p.metrics(), p.log(), p.cache(), p.ingest()],
       banner: () =>
         `tickflow ingest: log ${adapters.describe.log} · cache ${adapters.describe.cache} · ` +
-        describeSources(settings.sources, settings.symbols),
+        describeSources(settings.sources, settings.symbols) +
+        p.metricsUrl(),
     };
   }),
 };
@@ -60,9 +61,10 @@ export const processCommand: ServiceSpec = {
   options: [RESET_TO_OPTION],
   build: withParts((p, adapters) => {
     return {
-      parts: [p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],
+      parts: [...p.metrics(), p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],
       banner: () =>
-        `tickflow process: log ${adapters.describe.log} · store ${adapters.describe.store} · cache ${adapters.describe.cache}`,
+        `tickflow process: log ${adapters.describe.log} · store ${adapters.describe.store} · cache ${adapters.describe.cache}` +
+        p.metricsUrl(),
     };
   }),
 };

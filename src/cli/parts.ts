@@ -8,6 +8,7 @@ import { AlertRelay } from '../pipeline/alert-relay.js';
 import { Ingestor } from '../pipeline/ingestor.js';
 import { ProcessorRunner } from '../pipeline/processor-runner.js';
 import { createSources } from '../sources/create-sources.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
 import type { Adapters } from './adapters.js';
 import type { Part, ServiceContext } from './service.js';
 
@@ -19,6 +20,7 @@ export class Parts {
   ingestor: Ingestor | null = null;
   runner: ProcessorRunner | null = null;
   private app: FastifyInstance | null = null;
+  private metricsServer: MetricsServer | null = null;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -130,6 +132,24 @@ export class Parts {
         await this.app?.close();
       },
     };
+  }
+
+  /** `--metrics-port`'s server, when the setting is given; none otherwise. */
+  metrics(): Part[] {
+    const { host, metricsPort } = this.ctx.config.settings;
+    if (metricsPort === null) return [];
+    const server = new MetricsServer();
+    this.metricsServer = server;
+    return [{ name: 'metrics', start: () => server.listen(host, metricsPort), close: () => server.close() }];
+  }
+
+  /** Where `--metrics-port`'s server listens, for the banner; empty without one. */
+  metricsUrl(): string {
+    const server = this.metricsServer;
+    const { host } = this.ctx.config.settings;
+    return server === null
+      ? ''
+      : ` · metrics at http://${host.includes(':') ? `[${host}]` : host}:${server.port}/metrics`;
   }
 
   /** The address the API listens on, once it does. */

@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { type OffsetReset, OFFSET_RESETS } from '../log/log.js';
 import { createLogger, type Logger } from '../logger.js';
+import { collectProcessMetrics } from '../metrics/metrics.js';
 import { closeAll, signalExitCode, stopRequested } from './shutdown.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
 import type { CommandIo } from './replay.js';
@@ -67,6 +68,7 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
     return 2;
   }
   const logger = createLogger(config.settings.logLevel).child({ command: spec.command });
+  collectProcessMetrics();
   const ctx: ServiceContext = {
     config,
     logger,

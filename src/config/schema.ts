@@ -40,6 +40,13 @@ export const SCHEMA = {
     doc: 'API and dashboard port',
     parse: numberParser(0, 65535, true),
   }),
+  metricsPort: field({
+    env: 'TICKFLOW_METRICS_PORT',
+    flag: 'metrics-port',
+    default: '',
+    doc: 'ingest and process: serve GET /metrics on this port (on HOST); empty: none (the API serves its own)',
+    parse: orUnset(numberParser(0, 65535, true)),
+  }),
   dataDir: field({
     env: 'TICKFLOW_DATA_DIR',
     flag: 'data-dir',

@@ -265,12 +265,18 @@ export class EmbeddedConsumer implements LogConsumer {
     return [...this.pausedSet].sort((a, b) => a - b);
   }
 
-  lag(): Promise<number> {
+  async lag(): Promise<number> {
     let lag = 0;
+    for (const n of (await this.partitionLag()).values()) lag += n;
+    return lag;
+  }
+
+  partitionLag(): Promise<ReadonlyMap<number, number>> {
+    const lag = new Map<number, number>();
     for (const partition of this.deps.topic.partitions) {
       const position = this.next.get(partition.id);
       if (position !== undefined) {
-        lag += Math.max(0, partition.endOffset - Math.max(position, partition.startOffset));
+        lag.set(partition.id, Math.max(0, partition.endOffset - Math.max(position, partition.startOffset)));
       }
     }
     return Promise.resolve(lag);

@@ -126,6 +126,8 @@ export interface LogConsumer {
   positions(): ReadonlyMap<number, Offset>;
   /** Records not yet consumed on the assigned partitions. */
   lag(): Promise<number>;
+  /** The same, per assigned partition. */
+  partitionLag(): Promise<ReadonlyMap<number, number>>;
   /** Revokes the assigned partitions (`onRevoked`), leaves the group and disconnects. */
   close(): Promise<void>;
 }

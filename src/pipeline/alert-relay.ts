@@ -4,6 +4,7 @@ import { ALERTS_TOPIC, type Log, type LogProducer } from '../log/log.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
+import { timedWrite } from '../metrics/metrics.js';
 import type { AlertOutbox } from '../store/store.js';
 import { ProblemCounter } from './problem-counter.js';
 
@@ -67,12 +68,15 @@ export class AlertRelay {
 
   /** Relays one batch; returns how many alerts it published. */
   private async relayOnce(): Promise<number> {
-    if (this.producer === null) return 0;
+    const producer = this.producer;
+    if (producer === null) return 0;
     const pending = await this.store.claimOutbox(this.owner, BATCH, LEASE_MS);
     if (pending.length === 0) return 0;
-    await this.producer.send(
-      ALERTS_TOPIC,
-      pending.map((e) => ({ key: e.alert.id, value: JSON.stringify(alertToJson(e.alert)) })),
+    await timedWrite('alerts', pending.length, () =>
+      producer.send(
+        ALERTS_TOPIC,
+        pending.map((e) => ({ key: e.alert.id, value: JSON.stringify(alertToJson(e.alert)) })),
+      ),
     );
     await this.store.markPublished(pending.map((e) => e.seq));
     this.published += pending.length;

@@ -1,6 +1,14 @@
 import { isTickflowError } from '../errors.js';
 import type { LogProducer, OutgoingRecord } from '../log/log.js';
-import type { ProcessorSink } from '../store/store.js';
+import {
+  checkpointBytes,
+  checkpointDuration,
+  checkpointFailures,
+  processorRecordsOut,
+  processorWindowsFired,
+  timedWrite,
+} from '../metrics/metrics.js';
+import type { CommitBatch, ProcessorSink } from '../store/store.js';
 import type { LivePublisher } from './live-publisher.js';
 import type { PartitionTask, SideOutput } from './partition-task.js';
 import type { ProblemCounter } from './problem-counter.js';
@@ -37,11 +45,16 @@ export class Committer {
     const now = this.deps.clock();
     const pending = task.pending(PROCESSOR_GROUP, now, checkpoint);
     if (pending === null) return 'committed';
+    const { batch } = pending;
+    const started = performance.now();
     try {
       await this.flushSideOutput(pending.side);
       task.sideFlushed(pending.side.length);
-      await this.deps.store.commit(pending.batch);
+      await timedWrite('store', batch.candles.length + batch.alerts.length, () =>
+        this.deps.store.commit(batch),
+      );
     } catch (err) {
+      if (batch.checkpoints.length > 0) checkpointFailures.inc();
       if (isTickflowError(err) && err.code === 'TF_STORE_FENCED') return 'fenced';
       this.failing = true;
       this.deps.health.failed('commit', err);
@@ -56,6 +69,7 @@ export class Committer {
       this.failing = false;
       this.deps.problems.resolved('TF_COMMIT_FAILED', 'commits succeed again; consumption resumes');
     }
+    recordCommit(batch, (performance.now() - started) / 1_000);
     task.committed(pending.batch, now);
     this.deps.publisher.candles(pending.batch.candles);
     this.deps.publisher.alerts(pending.batch.alerts);
@@ -71,4 +85,14 @@ export class Committer {
     }
     for (const [topic, records] of byTopic) await this.deps.producer.send(topic, records);
   }
+}
+
+/** A commit's figures: what the processor put out, and the checkpoint it carried. */
+function recordCommit(batch: CommitBatch, seconds: number): void {
+  processorRecordsOut.inc({ kind: 'candle' }, batch.candles.length);
+  processorRecordsOut.inc({ kind: 'alert' }, batch.alerts.length);
+  for (const candle of batch.candles) processorWindowsFired.inc({ interval: candle.interval });
+  if (batch.checkpoints.length === 0) return;
+  checkpointDuration.observe(seconds);
+  checkpointBytes.set(batch.checkpoints.reduce((sum, c) => sum + Buffer.byteLength(c.state), 0));
 }

@@ -6,6 +6,8 @@ import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import { type Log, type LogProducer, type OutgoingRecord, PRICES_TOPIC } from '../log/log.js';
 import type { Logger } from '../logger.js';
+import { sourceSecondsSinceSuccess, sourceTicks } from '../metrics/metrics.js';
+import { addSampler } from '../metrics/scrape.js';
 import type { Source, SourceStatus } from '../sources/source.js';
 import { encodeSignal, encodeTick, type FeedSignal } from './price-message.js';
 import { ProblemCounter } from './problem-counter.js';
@@ -58,15 +60,23 @@ export class Ingestor {
   private readonly implausible = new Set<string>();
   private writesFailing = false;
   private readonly closing = new AbortController();
+  private readonly configured: ReadonlySet<string>;
+  private stopSampling: () => void = () => undefined;
+  private startedAt = 0;
   appended = 0;
 
   constructor(private readonly deps: IngestorDeps) {
     this.problems = new ProblemCounter(deps.logger, 'ingest');
+    this.configured = new Set(deps.symbols);
   }
 
   async start(): Promise<void> {
     const producer = this.deps.log.producer();
     this.producer = producer;
+    this.startedAt = this.deps.clock();
+    this.stopSampling = addSampler(() => {
+      this.sample();
+    });
     for (const source of this.deps.sources) {
       this.seen.set(source.name, { lastSuccessAt: null, gaps: 0 });
       await source.start((ticks) => this.append(ticks));
@@ -95,6 +105,7 @@ export class Ingestor {
   /** Stops the sources (they hand in-flight ticks to the log first). */
   async close(): Promise<void> {
     this.closing.abort();
+    this.stopSampling();
     if (this.timer !== null) clearInterval(this.timer);
     await Promise.all(this.deps.sources.map((s) => s.close()));
   }
@@ -116,8 +127,20 @@ export class Ingestor {
       PRICES_TOPIC,
       good.map((t) => ({ key: t.symbol, value: encodeTick(t) })),
     );
-    for (const t of good) this.delivered.add(feedKey(t.source, t.symbol));
+    for (const t of good) {
+      this.delivered.add(feedKey(t.source, t.symbol));
+      sourceTicks.inc({ source: t.source, symbol: this.configured.has(t.symbol) ? t.symbol : 'other' });
+    }
     this.appended += good.length;
+  }
+
+  /** Seconds since each source last succeeded (since the start, for one that never has). */
+  private sample(): void {
+    const now = this.deps.clock();
+    for (const status of this.statuses()) {
+      const since = status.lastSuccessAt ?? this.startedAt;
+      sourceSecondsSinceSuccess.set({ source: status.name }, Math.max(0, now - since) / 1_000);
+    }
   }
 
   /** Counts a dead-lettered tick against its source; logs the first. */

@@ -6,6 +6,7 @@ import { candleToJson } from '../domain/candle.js';
 import type { Tick } from '../domain/tick.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
+import { sinkErrors, timedWrite } from '../metrics/metrics.js';
 import { LatestPrices } from './latest-prices.js';
 import type { ProblemCounter } from './problem-counter.js';
 import { type PendingLookup, PublishBacklog, type PublishBatch } from './publish-backlog.js';
@@ -174,11 +175,10 @@ export class LivePublisher {
     const sets = batch.latest.map((latest) => this.#cache.setLatest(latest, this.#ttlMs));
     const publishes = batch.updates.map((update) => this.#cache.publish(update));
     const lookups = batch.lookups.map((lookup) => this.#lookup(lookup));
-    const [setResults, publishResults, lookupResults] = await Promise.all([
-      Promise.allSettled(sets),
-      Promise.allSettled(publishes),
-      Promise.allSettled(lookups),
-    ]);
+    const size = sets.length + publishes.length + lookups.length;
+    const [setResults, publishResults, lookupResults] = await timedWrite('cache', size, () =>
+      Promise.all([Promise.allSettled(sets), Promise.allSettled(publishes), Promise.allSettled(lookups)]),
+    );
     const refused = <T>(items: readonly T[], results: readonly PromiseSettledResult<unknown>[]): T[] =>
       items.filter((_, i) => results[i]?.status === 'rejected');
     const failed: PublishBatch = {
@@ -189,6 +189,7 @@ export class LivePublisher {
     const failure = [...setResults, ...publishResults, ...lookupResults].find(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
+    if (failure !== undefined) sinkErrors.inc({ sink: 'cache' });
     if (failure === undefined) {
       if (!this.#healthy) {
         this.#healthy = true;

@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import type { ConsumerHandlers, Membership, OffsetReset, StartPosition } from '../log/log.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
+import { partitionsGained, partitionsLost, processorRestores } from '../metrics/metrics.js';
 import type { ProcessorSink } from '../store/store.js';
 import type { Committer } from './committer.js';
 import { PartitionTask, type RunnerCounters } from './partition-task.js';
@@ -53,8 +54,10 @@ export class PartitionHandover implements ConsumerHandlers {
       const fresh = reset === undefined ? claim : { ...claim, checkpoint: null };
       const task = new PartitionTask(claim.partition, fresh, config, problems, counters, clock);
       this.tasks.set(claim.partition, task);
+      if (fresh.checkpoint !== null) processorRestores.inc();
       starts.set(claim.partition, reset ?? fresh.checkpoint?.nextOffset ?? 'earliest');
     }
+    partitionsGained.inc(claims.length);
     logger.info(
       { partitions, generation: membership.generation, epochs: epochsOf(claims), resetTo: reset },
       'processor: partitions assigned',
@@ -89,12 +92,13 @@ export class PartitionHandover implements ConsumerHandlers {
         );
       }
       this.tasks.delete(partition);
+      partitionsLost.inc();
     }
     this.deps.logger.info({ partitions, generation: membership.generation }, 'processor: partitions revoked');
   }
 
   onLost(partitions: readonly number[], membership: Membership): Promise<void> {
-    for (const partition of partitions) this.tasks.delete(partition);
+    for (const partition of partitions) if (this.tasks.delete(partition)) partitionsLost.inc();
     this.deps.logger.warn(
       { partitions, generation: membership.generation },
       'processor: partitions lost (this member was expelled from the group); their uncommitted work is dropped',

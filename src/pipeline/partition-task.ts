@@ -4,6 +4,12 @@ import type { Candle } from '../domain/candle.js';
 import { type Tick, tickToJson } from '../domain/tick.js';
 import { epochMs } from '../domain/time.js';
 import type { LogRecord, Offset, OutgoingRecord } from '../log/log.js';
+import {
+  processorDeadLetters,
+  processorDuplicateTicks,
+  processorLateTicks,
+  processorRecordsIn,
+} from '../metrics/metrics.js';
 import { decodeCheckpoint, encodeCheckpoint, snapshotOperator } from '../processor/checkpoint-codec.js';
 import type { LateTick } from '../processor/processor-output.js';
 import type { WindowOperator } from '../processor/window-operator.js';
@@ -120,6 +126,8 @@ export class PartitionTask {
    */
   handle(records: readonly LogRecord[], batch: HandledBatch): void {
     const { futureHorizon, maxSymbols } = this.config.settings;
+    const duplicates = this.operator.stats.duplicates;
+    processorRecordsIn.inc(records.length);
     for (const record of records) {
       this.counters.records++;
       if (record.unreadable !== undefined) {
@@ -157,6 +165,7 @@ export class PartitionTask {
       if (previous === undefined || tick.ts >= previous.ts) batch.newest.set(tick.symbol, tick);
     }
     if (records.length > 0) this.statePending = true;
+    processorDuplicateTicks.inc(this.operator.stats.duplicates - duplicates);
   }
 
   /** Whether a commit is due: outputs wait at most a commit interval, state a checkpoint interval. */
@@ -209,6 +218,7 @@ export class PartitionTask {
 
   private deadLetter(record: LogRecord, code: string, reason: string): void {
     this.counters.poison++;
+    processorDeadLetters.inc({ code });
     const offset = record.offset.toString();
     this.problems.report(code, 'poison record sent to the dead-letter topic', {
       partition: record.partition,
@@ -235,6 +245,7 @@ export class PartitionTask {
 
   private onLate(late: LateTick): void {
     this.counters.late++;
+    processorLateTicks.inc();
     const value = JSON.stringify({
       ...tickToJson(late.tick),
       interval: late.interval,

@@ -6,6 +6,13 @@ import { type Log, type LogConsumer, type LogRecord, type OffsetReset, PRICES_TO
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../logger.js';
+import {
+  logConsumerLag,
+  partitionsOwned,
+  processorEventTimeLag,
+  processorWatermark,
+} from '../metrics/metrics.js';
+import { addSampler } from '../metrics/scrape.js';
 import type { ProcessorSink } from '../store/store.js';
 import { Committer } from './committer.js';
 import type { ProbeResult } from './health-check.js';
@@ -58,6 +65,7 @@ export class ProcessorRunner {
   private lastOpenPublishAt = 0;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  private stopSampling: () => void = () => undefined;
   /** Records processed, poison records dead-lettered and late ticks, since start. */
   readonly counters: RunnerCounters = { records: 0, poison: 0, late: 0 };
 
@@ -89,6 +97,7 @@ export class ProcessorRunner {
   async start(): Promise<void> {
     const consumer = await this.deps.log.consumer(PROCESSOR_GROUP, PRICES_TOPIC, this.handover);
     this.consumer = consumer;
+    this.stopSampling = addSampler(() => this.sample(consumer));
     this.publisher.start();
     this.settleStarts(consumer);
     // Where a partition starts has moved (a reset, or records lost from the log): checkpoint it before
@@ -103,6 +112,7 @@ export class ProcessorRunner {
    */
   async close(): Promise<void> {
     this.stopping.abort();
+    this.stopSampling();
     await this.loop;
     try {
       await this.consumer?.close();
@@ -114,6 +124,24 @@ export class ProcessorRunner {
   /** Records not yet processed. */
   async lag(): Promise<number> {
     return (await this.consumer?.lag()) ?? 0;
+  }
+
+  /** Sets the per-partition gauges for the partitions owned now, and only those. */
+  private async sample(consumer: LogConsumer): Promise<void> {
+    const lag = await consumer.partitionLag();
+    const now = this.deps.clock();
+    processorWatermark.reset();
+    processorEventTimeLag.reset();
+    logConsumerLag.reset();
+    partitionsOwned.set(this.handover.tasks.size);
+    for (const [partition, task] of this.handover.tasks) {
+      const labels = { partition: String(partition) };
+      logConsumerLag.set({ topic: PRICES_TOPIC, ...labels }, lag.get(partition) ?? 0);
+      const watermark = task.operator.lowestWatermark();
+      if (watermark === -Infinity) continue;
+      processorWatermark.set(labels, watermark / 1_000);
+      processorEventTimeLag.set(labels, Math.max(0, now - watermark) / 1_000);
+    }
   }
 
   /** The partitions this processor owns now. */

@@ -124,6 +124,13 @@ export class WindowOperator {
     return this.symbols.get(symbol)?.watermark ?? -Infinity;
   }
 
+  /** The lowest event-time clock among the symbols with state (their partition's), or -Infinity. */
+  lowestWatermark(): number {
+    let lowest = Infinity;
+    for (const state of this.symbols.values()) lowest = Math.min(lowest, state.watermark);
+    return lowest === Infinity ? -Infinity : lowest;
+  }
+
   /** Keyed state, for checkpoints: the states of the symbols `keep` accepts (all by default). */
   exportState(keep: (symbol: string) => boolean = () => true): SymbolState[] {
     return [...this.symbols.values()].filter((s) => keep(s.symbol));

@@ -11,6 +11,7 @@ import { LoopSource } from './loop-source.js';
 import { retry } from './retry.js';
 import { SourceError } from './source-error.js';
 import { errorMessage } from '../errors.js';
+import { sourcePolls } from '../metrics/metrics.js';
 import type { TickSink } from './source.js';
 
 export interface CoinGeckoOptions {
@@ -115,6 +116,7 @@ export class CoinGeckoSource extends LoopSource {
         waitMs = await this.pollOnce(sink);
       } catch (err) {
         if (this.closed()) break;
+        sourcePolls.inc({ source: this.name, result: 'failed' });
         this.tracker.down(err);
         this.outage.fail('unexpected', err, 'CoinGecko poll failed unexpectedly', 'error');
       }
@@ -130,6 +132,7 @@ export class CoinGeckoSource extends LoopSource {
       () =>
         getJson(this.url, {
           label: 'CoinGecko',
+          source: this.name,
           headers: apiKey === '' ? {} : { 'x-cg-demo-api-key': apiKey },
           timeoutMs,
           signal,
@@ -176,6 +179,7 @@ export class CoinGeckoSource extends LoopSource {
       try {
         await sink(fresh);
       } catch (err) {
+        sourcePolls.inc({ source: this.name, result: 'failed' });
         this.tracker.down(err);
         this.outage.fail(
           'sink',
@@ -192,12 +196,14 @@ export class CoinGeckoSource extends LoopSource {
       }
     }
     this.configFailures = 0;
+    sourcePolls.inc({ source: this.name, result: 'ok' });
     this.tracker.succeeded(receivedAt);
     this.outage.recover('CoinGecko polls succeed again');
     return 0;
   }
 
   private failed(err: unknown): number {
+    sourcePolls.inc({ source: this.name, result: 'failed' });
     this.tracker.down(err);
     if (err instanceof SourceError && err.code === 'TF_SOURCE_CONFIG') {
       this.tracker.gap();

@@ -1,10 +1,13 @@
 import { parseRetryAfter } from './backoff.js';
 import { SourceError, redactUrl, unavailable } from './source-error.js';
 import { errorMessage } from '../errors.js';
+import { sourceFetchDuration, sourceRequests } from '../metrics/metrics.js';
 
 export interface GetJsonOptions {
   /** Who answers, for messages: `CoinGecko`, `Coinbase REST`. */
   readonly label: string;
+  /** The source asking, for its metrics: `coingecko`, `coinbase`. */
+  readonly source: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   /** The source's close signal; aborting it rejects with its reason, not a SourceError. */
@@ -110,6 +113,10 @@ async function statusError(res: Response, url: string, options: GetJsonOptions):
  */
 export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
   const shown = redactUrl(url);
+  const started = performance.now();
+  const counted = (result: 'ok' | 'error' | 'rate_limited' | 'timeout' | 'rejected'): void => {
+    sourceRequests.inc({ source: options.source, result });
+  };
   let res: Response;
   let text: string;
   try {
@@ -117,11 +124,16 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
       headers: { accept: 'application/json', ...options.headers },
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
     });
-    if (!res.ok) throw await statusError(res, shown, options);
+    if (!res.ok) {
+      counted(res.status === 429 ? 'rate_limited' : 'error');
+      throw await statusError(res, shown, options);
+    }
     text = await readText(res, options.maxBytes ?? MAX_RESPONSE_BYTES);
   } catch (err) {
     options.signal.throwIfAborted();
+    if (err instanceof SourceError) throw err;
     if (err instanceof BodyTooLarge) {
+      counted('rejected');
       const max = options.maxBytes ?? MAX_RESPONSE_BYTES;
       throw new SourceError(
         'TF_SOURCE_PAYLOAD',
@@ -129,11 +141,16 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
         { retriable: false },
       );
     }
-    throw err instanceof SourceError ? err : failedFetch(err, shown, options);
+    counted(err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'error');
+    throw failedFetch(err, shown, options);
   }
+  sourceFetchDuration.observe({ source: options.source }, (performance.now() - started) / 1_000);
   try {
-    return { body: JSON.parse(text) as unknown, headers: res.headers };
+    const body = JSON.parse(text) as unknown;
+    counted('ok');
+    return { body, headers: res.headers };
   } catch (err) {
+    counted('rejected');
     throw new SourceError('TF_SOURCE_PAYLOAD', `${options.label} answered GET ${shown} with invalid JSON`, {
       retriable: false,
       cause: err,

@@ -1,5 +1,6 @@
 import type { SourceStatus } from './source.js';
 import { errorMessage } from '../errors.js';
+import { sourceRetries } from '../metrics/metrics.js';
 
 /** The mutable side of `SourceStatus`; each source keeps one and hands out snapshots. */
 export class StatusTracker {
@@ -20,7 +21,9 @@ export class StatusTracker {
     this.lastSuccessAt = at;
   }
 
+  /** A failed fetch or connection that will be tried again. */
   retrying(err: unknown): void {
+    sourceRetries.inc({ source: this.name });
     if (this.state !== 'stopped') this.state = 'retrying';
     this.lastError = errorMessage(err);
   }

@@ -230,7 +230,7 @@ export class TradeStreamSource extends LoopSource {
   private async backfill(from: ReadonlyMap<string, number>): Promise<void> {
     const { signal } = this.controller;
     const { label } = this.exchange;
-    const context = { signal, timeoutMs: this.options.timeoutMs, now: this.clock };
+    const context = { source: this.name, signal, timeoutMs: this.options.timeoutMs, now: this.clock };
     try {
       for (const [symbol, afterId] of from) {
         try {

@@ -19,6 +19,8 @@ export type StreamMessage =
   | { readonly kind: 'error'; readonly error: SourceError };
 
 export interface BackfillContext {
+  /** The source backfilling, for its request metrics. */
+  readonly source: string;
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly now: () => number;

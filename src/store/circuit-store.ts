@@ -1,5 +1,6 @@
 import { CircuitBreaker } from '../lib/circuit-breaker.js';
 import type { Logger } from '../logger.js';
+import { sinkCircuitOpen } from '../metrics/metrics.js';
 import { StoreError, isOutage, storeUnavailable } from './store-errors.js';
 import type { Store } from './store.js';
 
@@ -26,6 +27,7 @@ export class CircuitStore implements Store {
     clock: () => number = Date.now,
   ) {
     this.#circuit = new CircuitBreaker(STORE_CIRCUIT, clock);
+    sinkCircuitOpen.set({ sink: 'store' }, 0);
   }
 
   get kind(): Store['kind'] {
@@ -45,6 +47,7 @@ export class CircuitStore implements Store {
       if (err instanceof StoreError && isOutage(err)) {
         this.#lastOutage = err.message;
         if (this.#circuit.failed()) {
+          sinkCircuitOpen.set({ sink: 'store' }, 1);
           this.logger.warn(
             { code: 'TF_STORE_CIRCUIT_OPEN', err },
             'store circuit open: calls fail at once, and one trial goes out per cool-down (1 s doubling to 8 s)',
@@ -59,6 +62,7 @@ export class CircuitStore implements Store {
 
   #closed(): void {
     if (this.#circuit.succeeded()) {
+      sinkCircuitOpen.set({ sink: 'store' }, 0);
       this.logger.info({ code: 'TF_STORE_CIRCUIT_OPEN' }, 'store circuit closed: the database answers again');
     }
   }

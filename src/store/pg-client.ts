@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { describeFailure, sqlStateOf } from './failure-description.js';
 import type { SqlClient } from './sql-client.js';
+import { storePoolConnections, storePoolMax } from '../metrics/metrics.js';
+import { addSampler } from '../metrics/scrape.js';
 import { storeOutage } from './store-errors.js';
 
 export interface PgClientOptions {
@@ -40,6 +42,7 @@ const leavesSessionUsable = (err: unknown): boolean => {
 export class PgClient implements SqlClient {
   readonly #pool: pg.Pool;
   readonly #options: PgClientOptions;
+  readonly #stopSampling: () => void;
   #idleFailureLogged = false;
 
   constructor(options: PgClientOptions) {
@@ -60,6 +63,12 @@ export class PgClient implements SqlClient {
         { store: 'postgres', server: options.server, reason: describeFailure(err) },
         'an idle PostgreSQL connection failed; the pool dropped it',
       );
+    });
+    storePoolMax.set(options.poolSize);
+    this.#stopSampling = addSampler(() => {
+      storePoolConnections.set({ state: 'total' }, this.#pool.totalCount);
+      storePoolConnections.set({ state: 'idle' }, this.#pool.idleCount);
+      storePoolConnections.set({ state: 'waiting' }, this.#pool.waitingCount);
     });
   }
 
@@ -107,6 +116,7 @@ export class PgClient implements SqlClient {
   }
 
   async close(): Promise<void> {
+    this.#stopSampling();
     await this.#pool.end();
   }
 

@@ -3,27 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { seededRandom } from '../../src/lib/seeded-random.js';
 import { startFreezableProxy } from '../support/freezable-proxy.js';
 import { createTestDatabase, requireServices } from '../support/services.js';
 import { startTickflow } from '../support/tickflow-process.js';
+import { tradeFile } from '../support/trade-file.js';
 import { waitFor } from '../support/wait.js';
 import { type CandleRow, getJson, replayClosed } from '../e2e/support.js';
-
-const T0 = 1_699_999_200_000;
-/** 300,000 trades of two symbols, 20 ms apart: 100 minutes of event time, seeded. */
-function tradeFile(): string {
-  const random = seededRandom(11);
-  const price = { BTC: 43_000, ETH: 2_300 };
-  const lines: string[] = [];
-  for (let i = 0; i < 300_000; i++) {
-    const symbol = i % 2 === 0 ? 'BTC' : 'ETH';
-    price[symbol] *= 1 + (random() - 0.5) * 0.002;
-    const volume = Math.round(random() * 1_000) / 1_000 + 0.001;
-    lines.push(JSON.stringify({ symbol, price: price[symbol], ts: T0 + i * 20, volume, seq: i + 1 }));
-  }
-  return lines.join('\n') + '\n';
-}
 
 const history = async (url: string, symbol: string, interval: string): Promise<CandleRow[]> =>
   (
@@ -38,7 +23,7 @@ describe('stopping tickflow', () => {
   let input: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tickflow-shutdown-'));
-    ticks = tradeFile();
+    ticks = tradeFile(300_000, 11); // 100 minutes of event time
     input = join(dir, 'trades.jsonl');
     await writeFile(input, ticks);
   });

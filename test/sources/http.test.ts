@@ -28,6 +28,7 @@ describe('getJson', () => {
   const get = (path: string, maxBytes?: number) =>
     getJson(`${base}${path}`, {
       label: 'Test',
+      source: 'test',
       timeoutMs: 10_000,
       signal: new AbortController().signal,
       now: Date.now,

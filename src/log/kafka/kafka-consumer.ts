@@ -131,6 +131,10 @@ export class KafkaConsumer implements LogConsumer {
     return this.fetcher.lag();
   }
 
+  partitionLag(): Promise<ReadonlyMap<number, number>> {
+    return this.fetcher.partitionLag();
+  }
+
   /** Revokes what it owns (or reports it lost), leaves the group and disconnects, bounded in time. */
   async close(): Promise<void> {
     if (this.state !== 'open') return;

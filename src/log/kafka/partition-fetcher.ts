@@ -108,16 +108,22 @@ export class PartitionFetcher {
 
   /** Records on the owned partitions after their positions. */
   async lag(): Promise<number> {
+    let lag = 0;
+    for (const n of (await this.partitionLag()).values()) lag += n;
+    return lag;
+  }
+
+  async partitionLag(): Promise<ReadonlyMap<number, number>> {
     const positions = this.positions();
-    if (positions.size === 0) return 0;
+    const lag = new Map<number, number>();
+    if (positions.size === 0) return lag;
     try {
       const bounds = await partitionBounds(this.client, this.topic, [...positions.keys()]);
-      let lag = 0n;
       for (const [p, position] of positions) {
         const end = bounds.get(p)?.latest ?? position;
-        if (end > position) lag += end - position;
+        lag.set(p, end > position ? Number(end - position) : 0);
       }
-      return Number(lag);
+      return lag;
     } catch (err) {
       throw kafkaError(`reading the end offsets of ${this.topic}`, err);
     }
