@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RULES = 'deploy/prometheus/alerts.yml';
+const RULE_TESTS = 'deploy/prometheus/alerts.test.yml';
+const CONFIG = 'deploy/prometheus/prometheus.yml';
+
+interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs promtool in the repository's root; fails the test, saying how to install it, when it is missing. */
+function promtool(args: readonly string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    execFile('promtool', args, { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err !== null && err.code === 'ENOENT') {
+        reject(new Error('promtool is missing: run scripts/install-promtool.sh (Debian prometheus package)'));
+        return;
+      }
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function assertPasses(args: readonly string[]): Promise<string> {
+  const { code, output } = await promtool(args);
+  assert.equal(code, 0, `promtool ${args.join(' ')} exited ${code}:\n${output}`);
+  return output;
+}
+
+/** The alerting rules of alerts.yml, each as its name and the text of its entry. */
+async function ruleEntries(): Promise<{ name: string; text: string }[]> {
+  const text = await readFile(new URL(`../../${RULES}`, import.meta.url), 'utf8');
+  return text
+    .split(/^\s*- alert: /m)
+    .slice(1)
+    .map((entry) => ({ name: entry.slice(0, entry.indexOf('\n')).trim(), text: entry }));
+}
+
+describe('the Prometheus rules and config in deploy/prometheus', () => {
+  test('promtool check rules accepts alerts.yml', async () => {
+    const output = await assertPasses(['check', 'rules', RULES]);
+    const rules = await ruleEntries();
+    assert.match(output, new RegExp(`SUCCESS: ${rules.length} rules found`), output);
+  });
+
+  test('promtool check config accepts prometheus.yml, which loads alerts.yml', async () => {
+    const output = await assertPasses(['check', 'config', CONFIG]);
+    assert.match(output, /SUCCESS: 1 rule files found/, output);
+    assert.match(output, /alerts\.yml/, output);
+  });
+
+  test('promtool test rules passes alerts.test.yml', async () => {
+    const output = await assertPasses(['test', 'rules', RULE_TESTS]);
+    assert.match(output, /SUCCESS/, output);
+  });
+
+  test('every rule has a severity, a summary, a description, and test cases where it fires and stays silent', async () => {
+    const tests = await readFile(new URL(`../../${RULE_TESTS}`, import.meta.url), 'utf8');
+    const rules = await ruleEntries();
+    assert.ok(rules.length >= 10, `alerts.yml has ${rules.length} rules`);
+    for (const { name, text } of rules) {
+      assert.match(text, /\n\s+severity: (critical|warning|info)\n/, `${name} has a severity`);
+      assert.match(text, /\n\s+summary: /, `${name} has a summary`);
+      assert.match(text, /\n\s+description: /, `${name} has a description`);
+      const fires = new RegExp(`alertname: ${name}\\n\\s+exp_alerts:`);
+      assert.match(tests, fires, `${RULE_TESTS} has a case where ${name} fires`);
+      const silent = new RegExp(`alertname: ${name}\\n(?!\\s+exp_alerts:)`);
+      assert.match(tests, silent, `${RULE_TESTS} has a case where ${name} stays silent`);
+    }
+  });
+});
