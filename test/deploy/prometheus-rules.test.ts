@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { assertPromtoolPasses as assertPasses } from './promtool.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RULES = 'deploy/prometheus/alerts.yml';
 const RULE_TESTS = 'deploy/prometheus/alerts.test.yml';
 const CONFIG = 'deploy/prometheus/prometheus.yml';
-
-interface Outcome {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs promtool in the repository's root; fails the test, saying how to install it, when it is missing. */
-function promtool(args: readonly string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    execFile('promtool', args, { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err !== null && err.code === 'ENOENT') {
-        reject(new Error('promtool is missing: run scripts/install-promtool.sh (Debian prometheus package)'));
-        return;
-      }
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function assertPasses(args: readonly string[]): Promise<string> {
-  const { code, output } = await promtool(args);
-  assert.equal(code, 0, `promtool ${args.join(' ')} exited ${code}:\n${output}`);
-  return output;
-}
 
 /** The alerting rules of alerts.yml, each as its name and the text of its entry. */
 async function ruleEntries(): Promise<{ name: string; text: string }[]> {
