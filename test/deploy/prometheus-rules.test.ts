@@ -48,4 +48,15 @@ describe('the Prometheus rules and config in deploy/prometheus', () => {
       assert.match(tests, silent, `${RULE_TESTS} has a case where ${name} stays silent`);
     }
   });
+
+  test('the README lists every rule with its severity, and no rule that is not there', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const rules = await ruleEntries();
+    for (const { name, text } of rules) {
+      const severity = /\n\s+severity: (\w+)\n/.exec(text)?.[1] ?? '?';
+      assert.ok(readme.includes(`- \`${name}\` (${severity}): `), `README lists ${name} (${severity})`);
+    }
+    const listed = [...readme.matchAll(/^- `(Tickflow\w+)` \(/gm)].map((m) => m[1]);
+    assert.deepEqual(listed.sort(), rules.map((r) => r.name).sort());
+  });
 });
