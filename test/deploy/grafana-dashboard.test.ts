@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { expectedSeriesNames } from './expected-metrics.js';
 import {
   ALERTS,
   PROMETHEUS_SERIES,
@@ -207,15 +206,14 @@ describe('the metrics the dashboard and the alerts query', () => {
     assert.equal(ruleQueries(yaml).length, yaml.match(/^\s*- alert: /gm)?.length);
   });
 
-  test('are all metrics tickflow serves (histograms as _bucket, _sum or _count)', async () => {
-    const expected = expectedSeriesNames();
+  // That tickflow serves each of them is checked against a real scrape, in test/e2e/metrics.test.ts.
+  test('are all found by referencedMetricNames()', async () => {
     const referenced = await referencedMetricNames();
     assert.ok(referenced.size >= 30, `found ${referenced.size} names: ${[...referenced].join(', ')}`);
     for (const { where, expr } of await allQueries()) {
       for (const name of promqlMetricNames(expr)) {
         if (PROMETHEUS_SERIES.has(name)) continue;
         assert.ok(referenced.has(name), `referencedMetricNames() has ${name}, from ${where}`);
-        assert.ok(expected.has(name), `${where} queries ${name}, which is not a metric tickflow serves`);
       }
     }
   });

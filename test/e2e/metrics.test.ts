@@ -7,6 +7,7 @@ import { type Exposition, parseExposition, total } from '../support/prometheus-t
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { tradeFile } from '../support/trade-file.js';
 import { waitFor } from '../support/wait.js';
+import { referencedMetricNames } from '../deploy/metric-names.js';
 import { type CandleRow, getJson, replayClosed } from './support.js';
 
 const TRADES = 100_000;
@@ -138,5 +139,13 @@ describe('metrics during an end-to-end run', () => {
     );
     assert.ok(![...routes].some((r) => r?.includes('/no/such/')), 'no URL becomes a label');
     assert.ok(m.families.has('process_resident_memory_bytes'), 'the process metrics are there');
+  });
+
+  test('every metric the Grafana dashboard and the alert rules query is served', async () => {
+    const m = await scrape(app.url);
+    const served = (name: string): boolean =>
+      m.families.has(name) || m.families.has(name.replace(/_(bucket|sum|count)$/, ''));
+    const missing = [...(await referencedMetricNames())].filter((name) => !served(name));
+    assert.deepEqual(missing, [], 'queried in deploy/ but not in a scrape');
   });
 });
