@@ -312,7 +312,7 @@ export const SCHEMA = {
     flag: 'price-spike-thresholds',
     usedBy: USED_BY.engine,
     default: '1m:0.01,5m:0.02,15m:0.03',
-    doc: 'price_spike: |close/previous close - 1| per interval (other sizes: nearest of these from below)',
+    doc: 'price_spike: abs(close/previous close - 1) per interval (other sizes: nearest of these from below)',
     parse: thresholdsParser,
   }),
   zscoreK: field({
