@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import type { Config } from '../config/load-config.js';
 import type { Alert } from '../domain/alert.js';
 import type { Candle } from '../domain/candle.js';
@@ -207,7 +208,7 @@ export class PartitionTask {
     this.side = this.side.slice(count);
   }
 
-  private deadLetter(record: LogRecord, code: string, reason: string): void {
+  private deadLetter(record: LogRecord, code: ErrorCode, reason: string): void {
     this.counters.poison++;
     const offset = record.offset.toString();
     this.problems.report(code, 'poison record sent to the dead-letter topic', {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import { CircuitBreaker } from '../lib/circuit-breaker.js';
 import type { Logger } from '../logger.js';
 import { StoreError, isOutage, storeUnavailable } from './store-errors.js';
@@ -46,7 +47,7 @@ export class CircuitStore implements Store {
         this.#lastOutage = err.message;
         if (this.#circuit.failed()) {
           this.logger.warn(
-            { code: 'TF_STORE_CIRCUIT_OPEN', err },
+            { code: 'TF_STORE_CIRCUIT_OPEN' satisfies ErrorCode, err },
             'store circuit open: calls fail at once, and one trial goes out per cool-down (1 s doubling to 8 s)',
           );
         }
@@ -59,7 +60,10 @@ export class CircuitStore implements Store {
 
   #closed(): void {
     if (this.#circuit.succeeded()) {
-      this.logger.info({ code: 'TF_STORE_CIRCUIT_OPEN' }, 'store circuit closed: the database answers again');
+      this.logger.info(
+        { code: 'TF_STORE_CIRCUIT_OPEN' satisfies ErrorCode },
+        'store circuit closed: the database answers again',
+      );
     }
   }
 
