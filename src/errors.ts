@@ -1,25 +1,29 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+
 /**
  * Every error tickflow raises on purpose carries a stable code, a retriable flag and, where it came from
  * another error, that error as `cause`. Codes are part of the contract: logs, metrics and the API use them.
+ * The code is one of the registry's (src/error-codes.ts), which gives the defaults of the status and flag.
  */
 export interface ErrorOptions {
+  /** Overrides the registry's flag, where this occurrence differs (a query that a retry can fix). */
   readonly retriable?: boolean;
   readonly cause?: unknown;
-  /** HTTP status the API answers with when this error reaches a client. */
+  /** HTTP status the API answers with when this error reaches a client; the registry's by default. */
   readonly statusCode?: number;
 }
 
 export class TickflowError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retriable: boolean;
   readonly statusCode: number;
 
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TickflowError';
     this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.statusCode = options.statusCode ?? 500;
+    this.retriable = options.retriable ?? ERROR_CODES[code].retriable;
+    this.statusCode = options.statusCode ?? ERROR_CODES[code].status;
   }
 }
 
@@ -27,7 +31,7 @@ export class TickflowError extends Error {
 export class InvalidInputError extends TickflowError {
   readonly field: string;
 
-  constructor(code: string, field: string, reason: string) {
+  constructor(code: ErrorCode, field: string, reason: string) {
     super(code, `${field}: ${reason}`, { statusCode: 400 });
     this.name = 'InvalidInputError';
     this.field = field;

@@ -84,7 +84,6 @@ async function registerRateLimit(app: FastifyInstance, perMinute: number): Promi
       new TickflowError(
         'TF_RATE_LIMITED',
         `more than ${context.max} requests a minute from this address; retry in ${context.after}`,
-        { statusCode: 429 },
       ),
   });
 }

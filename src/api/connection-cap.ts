@@ -7,14 +7,12 @@ const tooManyFromAddress = (max: number): TickflowError =>
   new TickflowError(
     'TF_TOO_MANY_CLIENTS_FROM_ADDRESS',
     `this address already holds its limit of ${max} WebSocket clients; close one first`,
-    { statusCode: 429 },
   );
 
 const tooManyClients = (max: number): TickflowError =>
   new TickflowError(
     'TF_TOO_MANY_CLIENTS',
     `the server already serves its limit of ${max} WebSocket clients; try again later`,
-    { statusCode: 503, retriable: true },
   );
 
 /**

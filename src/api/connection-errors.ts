@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ConnectionError, FastifyInstance } from 'fastify';
+import type { ErrorCode } from '../error-codes.js';
 import type { Logger } from '../logger.js';
 import type { ErrorBody } from './api-errors.js';
 import { endConnection } from './close-connection.js';
@@ -14,7 +15,11 @@ interface ParserError extends ConnectionError {
   readonly reason?: string;
 }
 
-const answer = (statusCode: number, code: string, message: string): Answer => ({ code, message, statusCode });
+const answer = (statusCode: number, code: ErrorCode, message: string): Answer => ({
+  code,
+  message,
+  statusCode,
+});
 
 function answerFor(err: ParserError): Answer {
   switch (err.code) {

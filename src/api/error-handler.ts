@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../error-codes.js';
 import { isTickflowError } from '../errors.js';
 import { type ErrorBody, RETRY_AFTER_SECONDS } from './api-errors.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -13,11 +14,11 @@ declare module 'fastify' {
 
 interface Classified {
   readonly statusCode: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 
-const CODES_BY_STATUS: Readonly<Record<number, string>> = {
+const CODES_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   404: 'TF_NOT_FOUND',
   405: 'TF_METHOD_NOT_ALLOWED',
   406: 'TF_NOT_ACCEPTABLE',

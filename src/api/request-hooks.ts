@@ -4,13 +4,10 @@ import { httpRequestDuration } from '../metrics/metrics.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 const shuttingDown = (): TickflowError =>
-  new TickflowError('TF_SHUTTING_DOWN', 'the server is shutting down; try again shortly', {
-    statusCode: 503,
-    retriable: true,
-  });
+  new TickflowError('TF_SHUTTING_DOWN', 'the server is shutting down; try again shortly');
 
 const noHost = (): TickflowError =>
-  new TickflowError('TF_BAD_REQUEST', 'an HTTP/1.1 request must carry a Host header', { statusCode: 400 });
+  new TickflowError('TF_BAD_REQUEST', 'an HTTP/1.1 request must carry a Host header');
 
 /**
  * Per-request hooks: every response carries `X-Request-ID`; an HTTP/1.1 request without `Host` gets a 400

@@ -6,7 +6,6 @@ const forbiddenOrigin = (origin: string): TickflowError =>
     'TF_ORIGIN_FORBIDDEN',
     `WebSocket connections from the origin ${JSON.stringify(origin).slice(0, 200)} are not allowed; ` +
       'add it to TICKFLOW_CORS_ORIGINS',
-    { statusCode: 403 },
   );
 
 /** True when `origin` is the origin of the page the server itself serves (the dashboard): same host:port. */

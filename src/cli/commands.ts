@@ -16,8 +16,6 @@ const describeSources = (sources: readonly string[], symbols: readonly string[])
 /** `tickflow start`: everything in one process. */
 export const startCommand: ServiceSpec = {
   command: 'start',
-  summary:
-    'Runs the whole pipeline in one process: sources, log, processor, store, cache, API and dashboard.',
   options: [RESET_TO_OPTION],
   build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
@@ -41,7 +39,6 @@ export const startCommand: ServiceSpec = {
 /** `tickflow ingest`: the sources, appending to the log. */
 export const ingestCommand: ServiceSpec = {
   command: 'ingest',
-  summary: 'Runs the sources and appends their ticks to the log.',
   build: withParts((p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
@@ -57,7 +54,6 @@ export const ingestCommand: ServiceSpec = {
 /** `tickflow process`: the stream processor and the alert relay. */
 export const processCommand: ServiceSpec = {
   command: 'process',
-  summary: 'Runs the stream processor on the log, writing candles and alerts to the store and the cache.',
   options: [RESET_TO_OPTION],
   build: withParts((p, adapters) => {
     return {
@@ -72,7 +68,6 @@ export const processCommand: ServiceSpec = {
 /** `tickflow serve`: the REST + WebSocket API and the dashboard. */
 export const serveCommand: ServiceSpec = {
   command: 'serve',
-  summary: 'Runs the REST + WebSocket API and the dashboard.',
   build: withParts((p, adapters) => {
     return {
       parts: [p.store(), p.cache(), p.api(p.probes(['store', 'cache']))],

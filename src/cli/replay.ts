@@ -72,9 +72,9 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   let config;
   let bound: EventTimeBound;
   try {
-    args = parseCommandArgs(argv, OPTIONS);
+    args = parseCommandArgs(argv, 'replay', OPTIONS);
     if (args.help) {
-      io.stdout.write(`${helpText(USAGE, OPTIONS)}\n`);
+      io.stdout.write(`${helpText('replay', USAGE, OPTIONS)}\n`);
       return 0;
     }
     config = loadConfig({ flags: args.flags });

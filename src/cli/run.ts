@@ -1,18 +1,13 @@
 import { replayCommand, type CommandIo } from './replay.js';
-
-const USAGE = `usage: tickflow <command> [options]
-
-commands:
-  start    run the whole pipeline in one process (sources, log, processor, store, cache, API)
-  ingest   run the sources and append ticks to the log
-  process  run the stream processor on the log
-  serve    run the REST + WebSocket API and dashboard
-  replay   run the processor over a JSONL file, deterministically, and print the closed candles
-
-Run "tickflow <command> --help" for a command's options and settings.`;
+import { usage } from './usage.js';
+import { version } from './version.js';
 
 const SERVICES = new Set(['start', 'ingest', 'process', 'serve']);
 
+/**
+ * `tickflow <command> ...`. Exit status: what the command returns; 0 for `--help` and `--version`; 2 for
+ * a missing or unknown command, with the usage on stderr.
+ */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'replay') return replayCommand(rest, io);
@@ -28,10 +23,18 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     }[command];
     if (service !== undefined) return runService(service, rest, io);
   }
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(`${USAGE}\n`);
+  if (command === 'help' || command === '--help' || command === '-h') {
+    io.stdout.write(`${usage()}\n`);
     return 0;
   }
-  io.stderr.write(`tickflow: unknown command "${command}"\n${USAGE}\n`);
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const problem =
+    command === undefined
+      ? 'no command given'
+      : `unknown ${command.startsWith('-') ? 'option' : 'command'} "${command}"`;
+  io.stderr.write(`tickflow: ${problem}\n${usage()}\n`);
   return 2;
 }

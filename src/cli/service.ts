@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import type { CommandName } from '../config/commands.js';
 import type { Config } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { type OffsetReset, OFFSET_RESETS } from '../log/log.js';
@@ -24,8 +25,8 @@ export interface ServiceContext {
 }
 
 export interface ServiceSpec {
-  readonly command: string;
-  readonly summary: string;
+  /** Its name, which also says which settings it reads (`usedBy` in the schema) and its summary. */
+  readonly command: Exclude<CommandName, 'replay'>;
   /** The command's own options, beside the settings. */
   readonly options?: readonly CommandOption[];
   /** Builds the parts, in start order, and the one line printed once they all run. */
@@ -55,10 +56,10 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
   let resetTo: string | undefined;
   const options = spec.options ?? [];
   try {
-    const args = parseCommandArgs(argv, options);
+    const args = parseCommandArgs(argv, spec.command, options);
     if (args.help) {
       const usage = `tickflow ${spec.command} ${options.length > 0 ? '[options] ' : ''}[settings]`;
-      io.stdout.write(`${spec.summary}\n\n${helpText(usage, options)}\n`);
+      io.stdout.write(`${helpText(spec.command, usage, options)}\n`);
       return 0;
     }
     config = loadConfig({ flags: args.flags });

@@ -1,5 +1,6 @@
 import { DEFAULT_INTERVALS } from '../domain/interval.js';
-import { field } from './field.js';
+import { type CommandName, USED_BY } from './commands.js';
+import { type Field, field } from './field.js';
 import {
   alertRulesParser,
   durationParser,
@@ -29,13 +30,15 @@ export const SCHEMA = {
   host: field({
     env: 'HOST',
     flag: 'host',
+    usedBy: USED_BY.services,
     default: '127.0.0.1',
-    doc: 'API and dashboard address',
+    doc: "address of the API and dashboard, or of ingest's and process's metrics server",
     parse: hostParser,
   }),
   port: field({
     env: 'PORT',
     flag: 'port',
+    usedBy: USED_BY.api,
     default: '8000',
     doc: 'API and dashboard port',
     parse: numberParser(0, 65535, true),
@@ -43,13 +46,15 @@ export const SCHEMA = {
   metricsPort: field({
     env: 'TICKFLOW_METRICS_PORT',
     flag: 'metrics-port',
+    usedBy: ['ingest', 'process'],
     default: '',
-    doc: 'ingest and process: serve GET /metrics on this port (on HOST); empty: none (the API serves its own)',
+    doc: 'serve GET /metrics on this port (on HOST); empty: none (the API serves its own)',
     parse: orUnset(numberParser(0, 65535, true)),
   }),
   dataDir: field({
     env: 'TICKFLOW_DATA_DIR',
     flag: 'data-dir',
+    usedBy: USED_BY.services,
     default: './data',
     doc: 'where the embedded log and store keep their files',
     parse: stringParser,
@@ -57,6 +62,7 @@ export const SCHEMA = {
   sources: field({
     env: 'TICKFLOW_SOURCES',
     flag: 'sources',
+    usedBy: USED_BY.sources,
     default: 'coingecko',
     doc: `price sources (${SOURCE_NAMES.join(', ')})`,
     parse: enumListParser(SOURCE_NAMES),
@@ -64,6 +70,7 @@ export const SCHEMA = {
   symbols: field({
     env: 'TICKFLOW_SYMBOLS',
     flag: 'symbols',
+    usedBy: USED_BY.services,
     default: 'BTC,ETH',
     doc: 'symbols to follow',
     parse: symbolsParser,
@@ -71,6 +78,7 @@ export const SCHEMA = {
   pollInterval: field({
     env: 'TICKFLOW_POLL_INTERVAL',
     flag: 'poll-interval',
+    usedBy: USED_BY.sources,
     default: '30s',
     doc: 'CoinGecko poll interval',
     parse: durationParser(100),
@@ -78,6 +86,7 @@ export const SCHEMA = {
   coingeckoBaseUrl: field({
     env: 'COINGECKO_BASE_URL',
     flag: 'coingecko-base-url',
+    usedBy: USED_BY.sources,
     default: 'https://api.coingecko.com/api/v3',
     doc: 'CoinGecko API base URL',
     parse: urlParser(['http:', 'https:']),
@@ -85,6 +94,7 @@ export const SCHEMA = {
   coingeckoApiKey: field({
     env: 'COINGECKO_API_KEY',
     flag: 'coingecko-api-key',
+    usedBy: USED_BY.sources,
     default: '',
     doc: 'CoinGecko demo API key, sent as x-cg-demo-api-key (optional)',
     parse: stringParser,
@@ -92,6 +102,7 @@ export const SCHEMA = {
   coingeckoIds: field({
     env: 'TICKFLOW_COINGECKO_IDS',
     flag: 'coingecko-ids',
+    usedBy: ['start', 'ingest', 'process'],
     default: 'BTC:bitcoin,ETH:ethereum',
     doc: 'CoinGecko id per symbol (symbols not listed use their lower-case name)',
     parse: symbolMapParser,
@@ -99,6 +110,7 @@ export const SCHEMA = {
   coingeckoMonthlyCalls: field({
     env: 'TICKFLOW_COINGECKO_MONTHLY_CALLS',
     flag: 'coingecko-monthly-calls',
+    usedBy: USED_BY.sources,
     default: '10000',
     doc: 'monthly call budget; a warning is logged when the poll interval would exceed it',
     parse: numberParser(1, 1e9, true),
@@ -106,6 +118,7 @@ export const SCHEMA = {
   sourceRetries: field({
     env: 'TICKFLOW_SOURCE_RETRIES',
     flag: 'source-retries',
+    usedBy: USED_BY.sources,
     default: '3',
     doc: 'attempts per poll (or reconnect round) before a source skips it',
     parse: numberParser(1, 100, true),
@@ -113,6 +126,7 @@ export const SCHEMA = {
   sourceTimeout: field({
     env: 'TICKFLOW_SOURCE_TIMEOUT',
     flag: 'source-timeout',
+    usedBy: USED_BY.sources,
     default: '10s',
     doc: 'timeout of one source request',
     parse: durationParser(10),
@@ -120,6 +134,7 @@ export const SCHEMA = {
   sourceSilence: field({
     env: 'TICKFLOW_SOURCE_SILENCE',
     flag: 'source-silence',
+    usedBy: USED_BY.sources,
     default: '30s',
     doc: 'WebSocket sources reconnect after this long without a message',
     parse: durationParser(100),
@@ -127,6 +142,7 @@ export const SCHEMA = {
   coinbaseWsUrl: field({
     env: 'COINBASE_WS_URL',
     flag: 'coinbase-ws-url',
+    usedBy: USED_BY.sources,
     default: 'wss://ws-feed.exchange.coinbase.com',
     doc: 'Coinbase Exchange WebSocket feed',
     parse: urlParser(['ws:', 'wss:']),
@@ -134,6 +150,7 @@ export const SCHEMA = {
   coinbaseRestUrl: field({
     env: 'COINBASE_REST_URL',
     flag: 'coinbase-rest-url',
+    usedBy: USED_BY.sources,
     default: 'https://api.exchange.coinbase.com',
     doc: 'Coinbase Exchange REST API (gap back-fill)',
     parse: urlParser(['http:', 'https:']),
@@ -141,6 +158,7 @@ export const SCHEMA = {
   binanceWsUrl: field({
     env: 'BINANCE_WS_URL',
     flag: 'binance-ws-url',
+    usedBy: USED_BY.sources,
     default: 'wss://stream.binance.com:9443',
     doc: 'Binance WebSocket base URL',
     parse: urlParser(['ws:', 'wss:']),
@@ -148,6 +166,7 @@ export const SCHEMA = {
   binanceRestUrl: field({
     env: 'BINANCE_REST_URL',
     flag: 'binance-rest-url',
+    usedBy: USED_BY.sources,
     default: 'https://api.binance.com',
     doc: 'Binance REST API (gap back-fill)',
     parse: urlParser(['http:', 'https:']),
@@ -155,6 +174,7 @@ export const SCHEMA = {
   simulatedRate: field({
     env: 'TICKFLOW_SIMULATED_RATE',
     flag: 'simulated-rate',
+    usedBy: USED_BY.sources,
     default: '2',
     doc: 'simulated source: ticks per second per symbol',
     parse: numberParser(0.001, 100_000),
@@ -162,6 +182,7 @@ export const SCHEMA = {
   simulatedSeed: field({
     env: 'TICKFLOW_SIMULATED_SEED',
     flag: 'simulated-seed',
+    usedBy: USED_BY.sources,
     default: '1',
     doc: 'simulated source: random seed',
     parse: numberParser(0, 2 ** 31, true),
@@ -169,6 +190,7 @@ export const SCHEMA = {
   simulatedJumpEvery: field({
     env: 'TICKFLOW_SIMULATED_JUMP_EVERY',
     flag: 'simulated-jump-every',
+    usedBy: USED_BY.sources,
     default: '2m',
     doc: 'simulated source: mean time between price jumps per symbol (0: no jumps)',
     parse: durationParser(0),
@@ -176,6 +198,7 @@ export const SCHEMA = {
   simulatedJumpSize: field({
     env: 'TICKFLOW_SIMULATED_JUMP_SIZE',
     flag: 'simulated-jump-size',
+    usedBy: USED_BY.sources,
     default: '0.02',
     doc: 'simulated source: fraction a jump moves the price by, up or down (a burst of bigger trades follows)',
     parse: numberParser(0.0001, 0.5),
@@ -183,6 +206,7 @@ export const SCHEMA = {
   fileInput: field({
     env: 'TICKFLOW_FILE_INPUT',
     flag: 'file-input',
+    usedBy: USED_BY.sources,
     default: '',
     doc: 'file source: JSONL ticks to append to the log',
     parse: stringParser,
@@ -190,6 +214,7 @@ export const SCHEMA = {
   rateLimit: field({
     env: 'TICKFLOW_RATE_LIMIT',
     flag: 'rate-limit',
+    usedBy: USED_BY.api,
     default: '6000',
     doc: 'HTTP requests a minute one IP address may make (0: no limit); beyond it, 429',
     parse: numberParser(0, 1_000_000_000, true),
@@ -197,6 +222,7 @@ export const SCHEMA = {
   wsMaxClientsPerAddress: field({
     env: 'TICKFLOW_WS_MAX_CLIENTS_PER_ADDRESS',
     flag: 'ws-max-clients-per-address',
+    usedBy: USED_BY.api,
     default: '64',
     doc: 'WebSocket clients one IP address may hold open at once (the dashboard opens one per symbol)',
     parse: numberParser(1, 1_000_000, true),
@@ -204,6 +230,7 @@ export const SCHEMA = {
   corsOrigins: field({
     env: 'TICKFLOW_CORS_ORIGINS',
     flag: 'cors-origins',
+    usedBy: USED_BY.api,
     default: 'http://localhost,http://127.0.0.1',
     doc: 'CORS allowlist (none: no cross-origin access); an origin without a port allows any port',
     parse: orNone(originsParser),
@@ -211,6 +238,7 @@ export const SCHEMA = {
   latestTtl: field({
     env: 'TICKFLOW_LATEST_TTL',
     flag: 'latest-ttl',
+    usedBy: ['start', 'ingest', 'process'],
     default: '45s',
     doc: 'TTL of crypto:{SYMBOL}:latest',
     parse: durationParser(1000),
@@ -218,6 +246,7 @@ export const SCHEMA = {
   commitInterval: field({
     env: 'TICKFLOW_COMMIT_INTERVAL',
     flag: 'commit-interval',
+    usedBy: USED_BY.processor,
     default: '1s',
     doc: 'how often the processor commits closed candles and alerts to the store',
     parse: durationParser(10),
@@ -225,6 +254,7 @@ export const SCHEMA = {
   checkpointInterval: field({
     env: 'TICKFLOW_CHECKPOINT_INTERVAL',
     flag: 'checkpoint-interval',
+    usedBy: USED_BY.processor,
     default: '30s',
     doc: "how often a commit also checkpoints the processor's state and log offsets (a restart replays from there)",
     parse: durationParser(10),
@@ -232,6 +262,7 @@ export const SCHEMA = {
   intervals: field({
     env: 'TICKFLOW_INTERVALS',
     flag: 'intervals',
+    usedBy: ['start', 'process', 'serve', 'replay'],
     default: DEFAULT_INTERVALS,
     doc: 'tumbling window sizes for candles',
     parse: intervalsParser,
@@ -239,6 +270,7 @@ export const SCHEMA = {
   outOfOrderness: field({
     env: 'TICKFLOW_OUT_OF_ORDERNESS',
     flag: 'out-of-orderness',
+    usedBy: USED_BY.engine,
     default: '10s',
     doc: 'how far behind its newest tick a tick may be and still be on time (per symbol)',
     parse: durationParser(0),
@@ -246,6 +278,7 @@ export const SCHEMA = {
   allowedLateness: field({
     env: 'TICKFLOW_ALLOWED_LATENESS',
     flag: 'allowed-lateness',
+    usedBy: USED_BY.engine,
     default: '0',
     doc: 'how long a closed candle still takes late ticks, re-emitted as an update',
     parse: durationParser(0),
@@ -253,6 +286,7 @@ export const SCHEMA = {
   futureHorizon: field({
     env: 'TICKFLOW_FUTURE_HORIZON',
     flag: 'future-horizon',
+    usedBy: ['start', 'ingest', 'process', 'replay'],
     default: '5m',
     doc: 'a tick whose event time is further ahead of its receipt time is rejected (dead-lettered)',
     parse: durationParser(1_000),
@@ -260,6 +294,7 @@ export const SCHEMA = {
   maxSymbols: field({
     env: 'TICKFLOW_MAX_SYMBOLS',
     flag: 'max-symbols',
+    usedBy: USED_BY.processor,
     default: '10000',
     doc: 'symbols each partition of crypto-prices keeps processor state for; a record of one more is dead-lettered',
     parse: numberParser(1, 10_000_000, true),
@@ -267,6 +302,7 @@ export const SCHEMA = {
   idleTimeout: field({
     env: 'TICKFLOW_IDLE_TIMEOUT',
     flag: 'idle-timeout',
+    usedBy: USED_BY.processor,
     default: '60s',
     doc: "live mode: after this long without a tick, a symbol's clock follows the wall clock",
     parse: durationParser(1),
@@ -274,6 +310,7 @@ export const SCHEMA = {
   alertRules: field({
     env: 'TICKFLOW_ALERT_RULES',
     flag: 'alert-rules',
+    usedBy: USED_BY.engine,
     default: 'price_spike,zscore,volume_spike,stale_feed',
     doc: 'anomaly rules to run (none: no alerts)',
     parse: orNone(alertRulesParser),
@@ -281,13 +318,15 @@ export const SCHEMA = {
   priceSpikeThresholds: field({
     env: 'TICKFLOW_PRICE_SPIKE_THRESHOLDS',
     flag: 'price-spike-thresholds',
+    usedBy: USED_BY.engine,
     default: '1m:0.01,5m:0.02,15m:0.03',
-    doc: 'price_spike: |close/previous close - 1| per interval (other sizes: nearest of these from below)',
+    doc: 'price_spike: abs(close/previous close - 1) per interval (other sizes: nearest of these from below)',
     parse: thresholdsParser,
   }),
   zscoreK: field({
     env: 'TICKFLOW_ZSCORE_K',
     flag: 'zscore-k',
+    usedBy: USED_BY.engine,
     default: '3',
     doc: 'zscore: alert on a return beyond this many standard deviations',
     parse: numberParser(0.1, 100),
@@ -295,6 +334,7 @@ export const SCHEMA = {
   zscoreWindow: field({
     env: 'TICKFLOW_ZSCORE_WINDOW',
     flag: 'zscore-window',
+    usedBy: USED_BY.engine,
     default: '20',
     doc: 'zscore: how many previous returns make the rolling window',
     parse: numberParser(2, 10_000, true),
@@ -302,6 +342,7 @@ export const SCHEMA = {
   volumeSpikeFactor: field({
     env: 'TICKFLOW_VOLUME_SPIKE_FACTOR',
     flag: 'volume-spike-factor',
+    usedBy: USED_BY.engine,
     default: '3',
     doc: 'volume_spike: alert when volume is this many times the rolling mean',
     parse: numberParser(1, 1_000_000),
@@ -309,6 +350,7 @@ export const SCHEMA = {
   staleWindows: field({
     env: 'TICKFLOW_STALE_WINDOWS',
     flag: 'stale-windows',
+    usedBy: USED_BY.engine,
     default: '3',
     doc: 'stale_feed: alert after this many interval lengths without a tick',
     parse: numberParser(1, 10_000, true),
@@ -316,6 +358,7 @@ export const SCHEMA = {
   alertCooldown: field({
     env: 'TICKFLOW_ALERT_COOLDOWN',
     flag: 'alert-cooldown',
+    usedBy: USED_BY.engine,
     default: '5m',
     doc: 'event-time quiet period per (symbol, rule, interval) after an alert',
     parse: durationParser(0),
@@ -323,6 +366,7 @@ export const SCHEMA = {
   kafkaBrokers: field({
     env: 'KAFKA_BROKERS',
     flag: 'kafka-brokers',
+    usedBy: USED_BY.log,
     default: '',
     doc: 'Kafka bootstrap servers (host:port,...); empty: the embedded log in the data directory',
     parse: orUnset(brokersParser),
@@ -330,6 +374,7 @@ export const SCHEMA = {
   logSegmentBytes: field({
     env: 'TICKFLOW_LOG_SEGMENT_BYTES',
     flag: 'log-segment-bytes',
+    usedBy: USED_BY.log,
     default: '67108864',
     doc: 'embedded log: a partition rolls to a new segment file at this size (64 MiB)',
     parse: numberParser(1024, 1024 * 1024 * 1024, true),
@@ -337,6 +382,7 @@ export const SCHEMA = {
   sessionTimeout: field({
     env: 'TICKFLOW_SESSION_TIMEOUT',
     flag: 'session-timeout',
+    usedBy: USED_BY.group,
     default: '45s',
     doc: 'a processor silent for this long leaves the consumer group and its partitions move to the others',
     parse: durationParser(1000),
@@ -344,6 +390,7 @@ export const SCHEMA = {
   pricesPartitions: field({
     env: 'TICKFLOW_PRICES_PARTITIONS',
     flag: 'prices-partitions',
+    usedBy: USED_BY.log,
     default: '3',
     doc: 'partitions of crypto-prices when it is created (at most this many processors share the work)',
     parse: numberParser(1, 1000, true),
@@ -351,6 +398,7 @@ export const SCHEMA = {
   alertsPartitions: field({
     env: 'TICKFLOW_ALERTS_PARTITIONS',
     flag: 'alerts-partitions',
+    usedBy: USED_BY.log,
     default: '1',
     doc: 'partitions of crypto-alerts when it is created',
     parse: numberParser(1, 1000, true),
@@ -358,6 +406,7 @@ export const SCHEMA = {
   databaseUrl: field({
     env: 'DATABASE_URL',
     flag: 'database-url',
+    usedBy: USED_BY.store,
     default: '',
     doc: 'PostgreSQL store (postgres://user:password@host:port/db); empty: PGlite in the data directory',
     parse: orUnset(urlParser(['postgres:', 'postgresql:'])),
@@ -365,6 +414,7 @@ export const SCHEMA = {
   redisUrl: field({
     env: 'REDIS_URL',
     flag: 'redis-url',
+    usedBy: USED_BY.services,
     default: '',
     doc: 'Redis cache and live updates (redis://[:password@]host:port[/db]); empty: in-process',
     parse: orUnset(urlParser(['redis:', 'rediss:'])),
@@ -372,6 +422,7 @@ export const SCHEMA = {
   shutdownTimeout: field({
     env: 'TICKFLOW_SHUTDOWN_TIMEOUT',
     flag: 'shutdown-timeout',
+    usedBy: USED_BY.services,
     default: '30s',
     doc: 'longest a graceful stop may take before the process exits anyway (status 1)',
     parse: durationParser(100),
@@ -379,6 +430,7 @@ export const SCHEMA = {
   logLevel: field({
     env: 'LOG_LEVEL',
     flag: 'log-level',
+    usedBy: USED_BY.services,
     default: 'info',
     doc: 'log level',
     parse: enumParser(LOG_LEVELS),
@@ -394,3 +446,7 @@ export type Settings = {
       : never
     : never;
 };
+
+/** The settings `command` reads, in schema order. */
+export const settingsOf = (command: CommandName): readonly Field<unknown>[] =>
+  Object.values(SCHEMA).filter((f: Field<unknown>) => f.usedBy.includes(command));

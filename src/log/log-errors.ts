@@ -15,18 +15,12 @@ export type LogErrorCode =
   | 'TF_LOG_CONSUMER_CLOSED'
   | 'TF_LOG_CONSUMER_BUSY';
 
-/** Only these mean "try again later": the log is down, closed or a disk operation failed. */
-const RETRIABLE: ReadonlySet<LogErrorCode> = new Set(['TF_LOG_UNAVAILABLE', 'TF_LOG_IO']);
-
 export class LogError extends TickflowError {
   declare readonly code: LogErrorCode;
 
   constructor(code: LogErrorCode, message: string, cause?: unknown) {
-    super(code, message, {
-      retriable: RETRIABLE.has(code),
-      cause,
-      statusCode: RETRIABLE.has(code) ? 503 : 500,
-    });
+    // Status and flag from the registry: only TF_LOG_UNAVAILABLE and TF_LOG_IO mean "try again later".
+    super(code, message, { cause });
     this.name = 'LogError';
   }
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import type { Cache } from '../cache/cache.js';
 import { eventTimeProblem } from '../domain/event-time.js';
 import type { Tick } from '../domain/tick.js';
@@ -247,7 +248,7 @@ const feedKey = (source: string, symbol: string): string => `${source}\u0000${sy
 const deadLetter = ({ tick, reason }: { tick: Tick; reason: string }): OutgoingRecord => ({
   key: tick.symbol,
   value: JSON.stringify({
-    code: 'TF_TICK_IMPLAUSIBLE_TIME',
+    code: 'TF_TICK_IMPLAUSIBLE_TIME' satisfies ErrorCode,
     reason: `ts: ${reason}`,
     key: tick.symbol,
     value: encodeTick(tick),

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import type { Cache, LatestPrice } from '../cache/cache.js';
 import type { Alert } from '../domain/alert.js';
 import { alertToJson } from '../domain/alert.js';
@@ -27,8 +28,8 @@ const DEFAULT_RETRY: BackoffPolicy = { baseMs: 100, maxMs: 2_000 };
 const ROUND_UPDATES = 1_000;
 /** How long close() waits for the backlog to reach the cache. */
 const CLOSE_DEADLINE_MS = 2_000;
-const UNAVAILABLE = 'TF_CACHE_UNAVAILABLE';
-const BACKLOG_FULL = 'TF_CACHE_BACKLOG_FULL';
+const UNAVAILABLE: ErrorCode = 'TF_CACHE_UNAVAILABLE';
+const BACKLOG_FULL: ErrorCode = 'TF_CACHE_BACKLOG_FULL';
 
 /**
  * Publishes what the processor sees to the cache: the latest price per symbol (`crypto:{SYMBOL}:latest`)

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import type { Config } from '../config/load-config.js';
 import type { Alert } from '../domain/alert.js';
 import type { Candle } from '../domain/candle.js';
@@ -216,7 +217,7 @@ export class PartitionTask {
     this.side = this.side.slice(count);
   }
 
-  private deadLetter(record: LogRecord, code: string, reason: string): void {
+  private deadLetter(record: LogRecord, code: ErrorCode, reason: string): void {
     this.counters.poison++;
     processorDeadLetters.inc({ code });
     const offset = record.offset.toString();

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import { eventTimeProblem } from '../domain/event-time.js';
 import { parseRecord } from '../domain/record-parse.js';
 import { type Tick, tickToJson, validateTick } from '../domain/tick.js';
@@ -23,12 +24,12 @@ export type PriceMessage = { readonly type: 'tick'; readonly tick: Tick } | Feed
 
 export type Decoded =
   | { readonly ok: true; readonly message: PriceMessage }
-  | { readonly ok: false; readonly code: string; readonly reason: string };
+  | { readonly ok: false; readonly code: ErrorCode; readonly reason: string };
 
 export const encodeTick = (tick: Tick): string => JSON.stringify(tickToJson(tick));
 export const encodeSignal = (signal: FeedSignal): string => JSON.stringify(signal);
 
-const reject = (code: string, reason: string): Decoded => ({ ok: false, code, reason });
+const reject = (code: ErrorCode, reason: string): Decoded => ({ ok: false, code, reason });
 
 /** What a record is decoded against: only what is stored with it, so a replay decides the same. */
 export interface DecodeContext {

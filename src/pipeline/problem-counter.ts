@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -16,7 +17,7 @@ export class ProblemCounter {
   ) {}
 
   /** Counts one occurrence; logs it if it is the first of its code since the last `resolved(code)`. */
-  report(code: string, message: string, detail: Record<string, unknown> = {}): void {
+  report(code: ErrorCode, message: string, detail: Record<string, unknown> = {}): void {
     const count = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, count);
     if (count === 1) {
@@ -28,7 +29,7 @@ export class ProblemCounter {
   }
 
   /** Marks a condition as over (e.g. the store is back): logs how often it happened, and re-arms the log. */
-  resolved(code: string, message: string): void {
+  resolved(code: ErrorCode, message: string): void {
     const count = this.counts.get(code);
     if (count === undefined) return;
     this.counts.delete(code);

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import { eventTimeProblem } from '../domain/event-time.js';
 import { durationMs, epochMs, formatDuration } from '../domain/time.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
@@ -170,7 +171,7 @@ export class CoinGeckoSource extends LoopSource {
       this.tracker.noteError(`${r.id}.${r.field}: ${r.reason}`);
       this.reasons.once(
         `${r.id}.${r.field}: ${r.reason}`,
-        { code: 'TF_SOURCE_PAYLOAD', symbol: r.symbol, got: preview(r.got) },
+        { code: 'TF_SOURCE_PAYLOAD' satisfies ErrorCode, symbol: r.symbol, got: preview(r.got) },
         'CoinGecko entry rejected',
       );
     }

@@ -10,11 +10,7 @@ export class SourceError extends TickflowError {
     message: string,
     options: { retriable: boolean; cause?: unknown; retryAfterMs?: number | null },
   ) {
-    super(code, message, {
-      retriable: options.retriable,
-      cause: options.cause,
-      statusCode: code === 'TF_SOURCE_UNAVAILABLE' ? 503 : 500,
-    });
+    super(code, message, { retriable: options.retriable, cause: options.cause });
     this.name = 'SourceError';
     this.retryAfterMs = options.retryAfterMs ?? null;
   }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.js';
 import { CircuitBreaker } from '../lib/circuit-breaker.js';
 import type { Logger } from '../logger.js';
 import { sinkCircuitOpen } from '../metrics/metrics.js';
@@ -49,7 +50,7 @@ export class CircuitStore implements Store {
         if (this.#circuit.failed()) {
           sinkCircuitOpen.set({ sink: 'store' }, 1);
           this.logger.warn(
-            { code: 'TF_STORE_CIRCUIT_OPEN', err },
+            { code: 'TF_STORE_CIRCUIT_OPEN' satisfies ErrorCode, err },
             'store circuit open: calls fail at once, and one trial goes out per cool-down (1 s doubling to 8 s)',
           );
         }
@@ -63,7 +64,10 @@ export class CircuitStore implements Store {
   #closed(): void {
     if (this.#circuit.succeeded()) {
       sinkCircuitOpen.set({ sink: 'store' }, 0);
-      this.logger.info({ code: 'TF_STORE_CIRCUIT_OPEN' }, 'store circuit closed: the database answers again');
+      this.logger.info(
+        { code: 'TF_STORE_CIRCUIT_OPEN' satisfies ErrorCode },
+        'store circuit closed: the database answers again',
+      );
     }
   }
 

@@ -2,11 +2,8 @@ import { TickflowError } from '../errors.js';
 import { describeFailure, isNoSpace } from './failure-description.js';
 
 /**
- * Codes the store raises; part of the contract. TF_STORE_UNAVAILABLE (retriable, HTTP 503): the database
- * cannot be reached, is recovering, or the store is closed. TF_STORE_NO_SPACE (retriable, 503): the disk
- * (or quota) is full. TF_STORE_QUERY (500): a statement failed. TF_STORE_LOCKED (503): another process
- * holds the embedded store's directory. TF_STORE_FENCED (not retriable): a commit for a partition that
- * another processor has claimed since; nothing was written, and the writer must let the partition go.
+ * Codes the store raises; their status, flag and meaning are in the registry (src/error-codes.ts). A
+ * fenced writer (TF_STORE_FENCED) wrote nothing and must let the partition go.
  */
 export type StoreErrorCode =
   'TF_STORE_UNAVAILABLE' | 'TF_STORE_NO_SPACE' | 'TF_STORE_QUERY' | 'TF_STORE_LOCKED' | 'TF_STORE_FENCED';
@@ -14,24 +11,21 @@ export type StoreErrorCode =
 export class StoreError extends TickflowError {
   declare readonly code: StoreErrorCode;
 
-  constructor(code: StoreErrorCode, message: string, options: { retriable: boolean; cause?: unknown }) {
-    super(code, message, {
-      retriable: options.retriable,
-      cause: options.cause,
-      statusCode: code === 'TF_STORE_QUERY' ? 500 : 503,
-    });
+  /** Status and flag from the registry; `retriable` overrides it for a query a retry can fix. */
+  constructor(code: StoreErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(code, message, options);
     this.name = 'StoreError';
   }
 }
 
 export const storeUnavailable = (reason: string, cause?: unknown): StoreError =>
-  new StoreError('TF_STORE_UNAVAILABLE', `store unavailable: ${reason}`, { retriable: true, cause });
+  new StoreError('TF_STORE_UNAVAILABLE', `store unavailable: ${reason}`, { cause });
 
 export const storeNoSpace = (reason: string, cause?: unknown): StoreError =>
   new StoreError(
     'TF_STORE_NO_SPACE',
     `store out of space: ${reason}; free space on the file system of the store's directory`,
-    { retriable: true, cause },
+    { cause },
   );
 
 /** The store cannot work for now, because of `cause`: TF_STORE_NO_SPACE if the disk is full. */
@@ -48,7 +42,6 @@ export const storeLocked = (path: string, ownerPid: number | null): StoreError =
     'TF_STORE_LOCKED',
     `store directory is in use by ${ownerPid === null ? 'another process' : `process ${ownerPid}`} (lock file ${path}); ` +
       'stop it, use another data directory, or use PostgreSQL to share the store between processes',
-    { retriable: false },
   );
 
 /** A commit carried an epoch that is no longer the partition's: its writer is a zombie. */
@@ -64,7 +57,6 @@ export const storeFenced = (
       (current === undefined
         ? 'the partition has never been claimed'
         : `${current.owner} has claimed it since (epoch ${current.epoch})`),
-    { retriable: false },
   );
 
 /** Node socket errors that mean the server cannot be reached. */
