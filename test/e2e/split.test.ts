@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
-import { type Outcome, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { type Outcome, servedTicks, startFakeCoinGecko } from '../fixtures/fake-coingecko.js';
+import { parseExposition, total } from '../support/prometheus-text.js';
 import { createTestDatabase, requireServices, startKafka, startRedis } from '../support/services.js';
 import { startTickflow, type TickflowProcess } from '../support/tickflow-process.js';
 import { waitFor } from '../support/wait.js';
@@ -24,6 +25,52 @@ function assignments(p: TickflowProcess): number[][] {
     .split('\n')
     .filter((line) => line.includes(ASSIGNED))
     .map((line) => (JSON.parse(line) as { partitions: number[] }).partitions);
+}
+
+/** The --metrics-port URL a process printed in its start-up line. */
+const metricsUrl = (p: TickflowProcess): string => {
+  const url = /metrics at (http:\/\/\S+)/.exec(p.output.stdout)?.[1];
+  assert.ok(url !== undefined, `no metrics URL in: ${p.output.stdout}`);
+  return url;
+};
+
+/**
+ * The standalone processes' own metrics agree with what the fake served: every 200 answer counted as an
+ * ok request and poll, each distinct tick once, and between them the surviving processors own every
+ * partition and consumed everything the log holds.
+ */
+async function assertMetrics(
+  ingest: TickflowProcess,
+  processors: readonly TickflowProcess[],
+  served: Parameters<typeof servedTicks>[0],
+): Promise<void> {
+  const scrape = async (p: TickflowProcess) => parseExposition(await (await fetch(metricsUrl(p))).text());
+  const producer = await scrape(ingest);
+  const answered = served.length;
+  assert.equal(
+    total(producer, 'tickflow_source_requests_total', { source: 'coingecko', result: 'ok' }),
+    answered,
+  );
+  assert.equal(
+    total(producer, 'tickflow_source_polls_total', { source: 'coingecko', result: 'ok' }),
+    answered,
+  );
+  assert.ok(
+    total(producer, 'tickflow_source_requests_total', { result: 'error' }) > 0,
+    'the 500s are counted',
+  );
+  const ticks = servedTicks(served, { bitcoin: 'BTC', ethereum: 'ETH' }).length;
+  assert.equal(total(producer, 'tickflow_source_ticks_total', { source: 'coingecko' }), ticks);
+  const appended = total(producer, 'tickflow_log_appended_total', { topic: 'crypto-prices' });
+  await waitFor('the processors to consume every record', async () => {
+    const scrapes = await Promise.all(processors.map(scrape));
+    const owned = scrapes.reduce((n, m) => n + total(m, 'tickflow_processor_partitions_owned'), 0);
+    const lag = scrapes.reduce((n, m) => n + total(m, 'tickflow_log_consumer_lag'), 0);
+    return owned === 3 && lag === 0;
+  });
+  assert.ok(appended >= ticks, `ingest appended ${appended} records for ${ticks} ticks`);
+  const notFound = await fetch(metricsUrl(ingest).replace('/metrics', '/other'));
+  assert.equal(notFound.status, 404);
 }
 
 test(
@@ -50,6 +97,8 @@ test(
       TICKFLOW_DATA_DIR: join(dir, 'data'),
       ...e2eStreamEnv(fake.url, '300ms'),
       TICKFLOW_SESSION_TIMEOUT: '6s',
+      // ingest and process serve their metrics on a port of their own; serve has them on its API port.
+      TICKFLOW_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
     };
     const running: TickflowProcess[] = [];
@@ -93,6 +142,7 @@ test(
         120_000,
       );
       await assertHistoryIsReplay(dir, fake.served, [serveX.url, serveY.url]);
+      await assertMetrics(ingest, [processB, restarted], fake.served);
       for (const client of clients) {
         await waitFor('a BTC tick and candle on each API instance’s WebSocket', () =>
           ['tick', 'candle'].every((type) => client.messages.some((m) => m['type'] === type)),
