@@ -11,6 +11,7 @@ import { TickflowError, errorMessage } from '../errors.js';
 import { readWholeLines } from '../io/read-lines.js';
 import { createOperator } from '../pipeline/create-operator.js';
 import { type CommandOption, helpText, parseCommandArgs } from './args.js';
+import { ProgressLine } from './progress-line.js';
 import { JsonlWriter } from './jsonl-writer.js';
 
 export interface CommandIo {
@@ -119,12 +120,14 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
 
   let lines = 0;
   let invalid = 0;
+  const progress = new ProgressLine(io.stderr, 'replay');
   const decoder = new TickLineDecoder({
     tick: (tick) => {
       operator.process(tick);
     },
     invalid: (lineNo, reason) => {
       invalid++;
+      progress.done();
       say(`line ${lineNo}: ${reason}`);
     },
   });
@@ -135,6 +138,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
         typeof text === 'string'
           ? decoder.decode(text, lines + 1, null, bound)
           : decoder.overlong(lines + 1, text.limit);
+      progress.update(lines);
       writing = true;
       await candles.flushIfFull();
       await alerts?.flushIfFull();
@@ -142,6 +146,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
       writing = false;
     }
   } catch (err) {
+    progress.done();
     say(
       writing
         ? `replay: cannot write the output: ${errorMessage(err)}`
@@ -149,6 +154,7 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
     );
     return 1;
   }
+  progress.done();
   operator.flush();
   try {
     await Promise.all([candles.end(), alerts?.end(), late?.end()]);

@@ -69,6 +69,8 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
     return 2;
   }
   const logger = createLogger(config.settings.logLevel).child({ command: spec.command });
+  /** The service's own lines (start, stop); each part logs under its own component. */
+  const log = logger.child({ component: 'service' });
   collectProcessMetrics();
   const ctx: ServiceContext = {
     config,
@@ -82,23 +84,23 @@ export async function runService(spec: ServiceSpec, argv: readonly string[], io:
     for (const part of parts) {
       await part.start();
       started.push(part);
-      logger.debug({ part: part.name }, 'started');
+      log.debug({ part: part.name }, 'started');
     }
     io.stdout.write(`${banner()}\n`);
   } catch (err) {
-    logger.error({ err }, 'failed to start');
+    log.error({ err }, 'failed to start');
     io.stderr.write(`tickflow ${spec.command}: failed to start: ${errorMessage(err)}\n`);
-    await closeAll(started, logger, config.settings.shutdownTimeout);
+    await closeAll(started, log, config.settings.shutdownTimeout);
     return 1;
   }
   const signal = await stopRequested((again) => {
-    logger.warn({ signal: again }, 'asked again to stop: exiting now, without finishing the shutdown');
+    log.warn({ signal: again }, 'asked again to stop: exiting now, without finishing the shutdown');
     process.exit(signalExitCode(again));
   });
   const deadlineMs = config.settings.shutdownTimeout;
-  logger.info({ signal, deadlineMs }, 'shutting down');
-  const clean = await closeAll(started, logger, deadlineMs);
-  logger.info('stopped');
+  log.info({ signal, deadlineMs }, 'shutting down');
+  const clean = await closeAll(started, log, deadlineMs);
+  log.info('stopped');
   // A part that missed the deadline may still hold the event loop open, so the exit is not left to it.
   if (!clean) process.exit(1);
   return 0;

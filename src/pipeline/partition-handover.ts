@@ -50,11 +50,26 @@ export class PartitionHandover implements ConsumerHandlers {
     const reset = this.resetTo;
     this.resetTo = undefined;
     const starts = new Map<number, StartPosition>();
+    const restoring = claims.filter((c) => reset === undefined && c.checkpoint !== null).length;
+    if (restoring > 0)
+      logger.info({ partitions: restoring }, 'processor: restoring partitions from their checkpoints');
     for (const claim of claims) {
       const fresh = reset === undefined ? claim : { ...claim, checkpoint: null };
+      const began = performance.now();
       const task = new PartitionTask(claim.partition, fresh, config, problems, counters, clock);
       this.tasks.set(claim.partition, task);
-      if (fresh.checkpoint !== null) processorRestores.inc();
+      if (fresh.checkpoint !== null) {
+        processorRestores.inc();
+        logger.info(
+          {
+            partition: claim.partition,
+            bytes: fresh.checkpoint.state.length,
+            symbols: task.operator.symbolCount,
+            ms: Math.round(performance.now() - began),
+          },
+          'processor: partition restored from its checkpoint',
+        );
+      }
       starts.set(claim.partition, reset ?? fresh.checkpoint?.nextOffset ?? 'earliest');
     }
     partitionsGained.inc(claims.length);

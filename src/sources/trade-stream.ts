@@ -231,8 +231,14 @@ export class TradeStreamSource extends LoopSource {
     const { signal } = this.controller;
     const { label } = this.exchange;
     const context = { source: this.name, signal, timeoutMs: this.options.timeoutMs, now: this.clock };
+    let done = 0;
+    this.options.logger.info(
+      { symbols: [...from.keys()] },
+      `${label} back-fill of the trades missed started`,
+    );
     try {
       for (const [symbol, afterId] of from) {
+        done++;
         try {
           const result = await retry(() => this.exchange.backfill(symbol, afterId, context), {
             attempts: this.options.attempts,
@@ -243,7 +249,7 @@ export class TradeStreamSource extends LoopSource {
           });
           for (const reason of result.rejected) this.reject(reason);
           this.gate.backfilled(result.trades, this.clock());
-          const fields = { symbol, afterId, filled: result.trades.length };
+          const fields = { symbol, afterId, filled: result.trades.length, progress: `${done}/${from.size}` };
           if (result.complete) this.options.logger.info(fields, `${label} gap back-filled`);
           else {
             this.tracker.gap();
