@@ -8,6 +8,7 @@ import { MemoryCache } from '../../src/cache/memory-cache.js';
 import { EmbeddedLog } from '../../src/log/embedded-log.js';
 import { PRICES_TOPIC } from '../../src/log/log.js';
 import { silentLogger } from '../../src/logger.js';
+import { sourceTicks } from '../../src/metrics/metrics.js';
 import { Ingestor } from '../../src/pipeline/ingestor.js';
 import { DEAD_LETTER_TOPIC, ensureTopics } from '../../src/pipeline/topics.js';
 import { FileSource } from '../../src/sources/file.js';
@@ -166,4 +167,30 @@ test('a slow log never has two turns of feed signals in flight at once', async (
   };
   await waitFor('two slow turns', () => signalSends >= 2, 15_000);
   assert.equal(most, 1);
+});
+
+test('ticks are counted per configured symbol; any other symbol counts as "other", so the labels stay bounded', async () => {
+  const ticksOf = async (symbol: string): Promise<number> =>
+    (await sourceTicks.get()).values
+      .filter((v) => v.labels['source'] === 'file' && v.labels['symbol'] === symbol)
+      .reduce((sum, v) => sum + v.value, 0);
+  const before = { BTC: await ticksOf('BTC'), other: await ticksOf('other') };
+  const now = Date.now();
+  const lines = [
+    { symbol: 'BTC', price: 1, ts: now - 3_000 },
+    { symbol: 'BTC', price: 2, ts: now - 2_000 },
+    ...Array.from({ length: 5 }, (_, i) => ({ symbol: `MADEUP${i}`, price: 1, ts: now - 1_000 })),
+  ];
+  let file: FileSource | undefined;
+  await rig(async (dir) => {
+    const path = join(dir, 'ticks.jsonl');
+    await writeFile(path, lines.map((l) => JSON.stringify(l)).join('\n'));
+    file = new FileSource({ path, logger: silentLogger(), clock: () => now });
+    return [file];
+  });
+  await file?.done;
+  await waitFor('the ticks counted', async () => (await ticksOf('other')) - before.other === 5);
+  assert.equal((await ticksOf('BTC')) - before.BTC, 2);
+  const symbols = new Set((await sourceTicks.get()).values.map((v) => v.labels['symbol']));
+  assert.ok(![...symbols].some((s) => String(s).startsWith('MADEUP')), 'no label per unconfigured symbol');
 });
