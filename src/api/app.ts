@@ -168,12 +168,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   for (const route of ROUTES) route(app, ctx);
   await registerDocs(app);
   app.addHook('onReady', () => hub.start());
-  const sent = deltaFeeder((_labels, by) => {
-    wsMessagesSent.inc(by);
-  });
-  const conflated = deltaFeeder((_labels, by) => {
-    wsMessagesConflated.inc(by);
-  });
+  const sent = deltaFeeder(wsMessagesSent);
+  const conflated = deltaFeeder(wsMessagesConflated);
   const stopSampling = addSampler(() => {
     const stats = hub.stats();
     wsClients.set(stats.connections);

@@ -150,6 +150,7 @@ export class ConflatingSender {
       this.#pending.clear();
       this.#write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames), frames.length);
     }
+    if (this.#pending.size > 0) this.#scheduleRecheck();
   }
 
   /** A write callback will flush when one is in flight; otherwise a timer looks again. */

@@ -146,18 +146,20 @@ export class Parts {
   /** Where `--metrics-port`'s server listens, for the banner; empty without one. */
   metricsUrl(): string {
     const server = this.metricsServer;
-    const { host } = this.ctx.config.settings;
-    return server === null
-      ? ''
-      : ` · metrics at http://${host.includes(':') ? `[${host}]` : host}:${server.port}/metrics`;
+    return server === null ? '' : ` · metrics at ${this.httpUrl(server.port)}/metrics`;
   }
 
   /** The address the API listens on, once it does. */
   url(): string {
     const address = this.app?.server.address();
-    const { host, port } = this.ctx.config.settings;
-    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    const { port } = this.ctx.config.settings;
+    return this.httpUrl(typeof address === 'object' && address !== null ? address.port : port);
+  }
+
+  /** `http://HOST:port`, an IPv6 host in brackets. */
+  private httpUrl(port: number): string {
+    const { host } = this.ctx.config.settings;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   probes(which: readonly ('log' | 'store' | 'cache')[]): Probe[] {

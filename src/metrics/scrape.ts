@@ -37,15 +37,12 @@ export async function scrape(): Promise<{ contentType: string; body: string }> {
 
 /**
  * Feeds a counter from a running total kept elsewhere (e.g. a hub's messages sent), adding what the total
- * grew by since the last call, per label set. A total that went down (its owner was replaced) starts over.
+ * grew by since the last call.
  */
-export function deltaFeeder(inc: (labels: Record<string, string>, by: number) => void) {
-  const last = new Map<string, number>();
-  return (total: number, labels: Record<string, string> = {}): void => {
-    const key = JSON.stringify(labels);
-    const before = last.get(key) ?? 0;
-    last.set(key, total);
-    const by = total >= before ? total - before : total;
-    if (by > 0) inc(labels, by);
+export function deltaFeeder(counter: { inc(by: number): void }): (total: number) => void {
+  let last = 0;
+  return (total) => {
+    if (total > last) counter.inc(total - last);
+    last = total;
   };
 }

@@ -54,8 +54,8 @@ export class Committer {
         this.deps.store.commit(batch),
       );
     } catch (err) {
-      if (batch.checkpoints.length > 0) checkpointFailures.inc();
       if (isTickflowError(err) && err.code === 'TF_STORE_FENCED') return 'fenced';
+      if (batch.checkpoints.length > 0) checkpointFailures.inc();
       this.failing = true;
       this.deps.health.failed('commit', err);
       this.deps.problems.report('TF_COMMIT_FAILED', 'commit failed; the partition pauses until it succeeds', {
