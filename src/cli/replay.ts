@@ -133,11 +133,11 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   });
   let writing = false;
   try {
-    for await (const text of readWholeLines(input)) {
+    for await (const piece of readWholeLines(input)) {
       lines +=
-        typeof text === 'string'
-          ? decoder.decode(text, lines + 1, null, bound)
-          : decoder.overlong(lines + 1, text.limit);
+        Buffer.isBuffer(piece)
+          ? decoder.decode(piece, lines + 1, null, bound)
+          : decoder.overlong(lines + 1, piece.limit);
       progress.update(lines);
       writing = true;
       await candles.flushIfFull();

@@ -1,6 +1,6 @@
 import { type EventTimeBound, type Tick, validateTick } from './tick.js';
 import type { EpochMs } from './time.js';
-import { StringTable } from './string-table.js';
+import { asciiText, NameCache } from './ascii-text.js';
 
 /** A record's text parsed as JSON, or why it is not JSON. */
 export type ParsedRecord =
@@ -16,10 +16,11 @@ const NINE = 57;
 
 /**
  * Parses a tick or feed-signal record (a JSONL line, a log record value). The common shape, a flat object
- * of tickflow's keys with no whitespace, whose values are strings without escapes, null, or plain decimal
- * numbers of at most 15 digits, is read by a scanner built for it; anything else goes to `JSON.parse`. For
- * every text the scanner accepts, its result equals `JSON.parse`'s: a number m·10^-k with m < 2^53 and
- * k ≤ 15 is one correctly rounded division of two exact doubles, which is what `JSON.parse` gives.
+ * of tickflow's keys with no whitespace, whose values are printable ASCII strings without escapes, null,
+ * or plain decimal numbers of at most 15 digits, is read by a scanner built for it; anything else goes to
+ * `JSON.parse`. For every text the scanner accepts, its result equals `JSON.parse`'s: a number m·10^-k
+ * with m < 2^53 and k ≤ 15 is one correctly rounded division of two exact doubles, which is what
+ * `JSON.parse` gives.
  */
 export function parseRecord(text: string): ParsedRecord {
   const fast = scanFlatRecord(text);
@@ -89,15 +90,16 @@ const KEYS = [
 ] as const;
 const SYMBOL = 0;
 const SOURCE = 4;
-const KEY_TEXTS = KEYS.map((k) => `"${k}":`);
+const KEY_BYTES = KEYS.map((k) => [...Buffer.from(`"${k}":`, 'latin1')]);
 const KEY_INDEX = new Map<string, number>(KEYS.map((k, i) => [k, i]));
 
 /**
- * Reads records of the common shape directly into one reused object of a fixed shape, and says false
- * whenever `JSON.parse` must decide (whitespace, escapes, an exponent, a long number, another key, a key
- * twice, anything nested). It expects the keys in the order of the record before (a writer repeats its
- * order), so a key usually costs one comparison, and no symbol or source name it reads pins the input
- * it was read from, however long it is kept.
+ * Reads records of the common shape from UTF-8 bytes directly into one reused object of a fixed shape, and
+ * says no whenever `JSON.parse` must decide (whitespace, escapes, a byte outside printable ASCII in a
+ * string, an exponent, a long number, another key, a key twice, anything nested). It expects the keys in
+ * the order of the record before (a writer repeats its order), so a key usually costs one comparison.
+ * Symbols and source names come from a cache, so the same name is the same string every time; no string it
+ * makes shares memory with the input.
  */
 export class RecordScanner {
   /** The record the last successful `scan` read. It is reused: read it before the next scan. */
@@ -118,11 +120,15 @@ export class RecordScanner {
   };
   /** The key indexes of the last record, in its order. */
   private readonly order: number[] = [];
-  private readonly names = new StringTable();
+  private readonly names = new NameCache();
 
-  /** Reads `s.slice(start, end)` into `record`; false when it is not in the common shape. */
-  scan(s: string, start: number, end: number): boolean {
-    if (end - start < 3 || s.charCodeAt(start) !== 123 || s.charCodeAt(end - 1) !== 125) return false;
+  /**
+   * Reads the record that starts at `b[start]` into `record`, and returns the index just after its closing
+   * brace; -1 when it is not in the common shape. What follows the brace is the caller's to check: a
+   * record never reaches past a line end, since none of its tokens can hold one.
+   */
+  scan(b: Uint8Array, start: number): number {
+    if (b[start] !== 123) return -1;
     const r = this.record;
     r.symbol = r.price = r.ts = r.received_at = r.source = r.volume = r.seq = undefined;
     r.partition = r.change_24h = r.volume_24h = r.type = r.at = r.reason = undefined;
@@ -131,35 +137,38 @@ export class RecordScanner {
     let i = start + 1;
     for (let k = 0; ; k++) {
       let key = k < order.length ? (order[k] as number) : -1;
-      const expected = KEY_TEXTS[key] ?? '';
-      // Slicing and comparing whole is faster than comparing a character at a time.
-      if (key >= 0 && s.slice(i, i + expected.length) === expected) {
-        i += expected.length;
-      } else {
-        key = scanKey(s, i, end);
-        if (key < 0) return false;
+      if (key < 0 || !hasBytes(b, i, KEY_BYTES[key] as number[])) {
+        key = scanKey(b, i);
+        if (key < 0) return -1;
         order[k] = key;
         i = cursor;
+      } else {
+        i += (KEY_BYTES[key] as number[]).length;
       }
-      if ((seen & (1 << key)) !== 0) return false;
+      if ((seen & (1 << key)) !== 0) return -1;
       seen |= 1 << key;
-      const c = s.charCodeAt(i);
+      const c = b[i];
       let value: unknown;
       if (c === QUOTE) {
-        const close = stringEnd(s, i + 1, end);
-        if (close < 0) return false;
-        const text = s.slice(i + 1, close);
-        // V8 copies a slice shorter than 13 characters, which then pins nothing; a longer one is a view
-        // into the whole input, so a symbol or source name kept from it goes through the table.
-        value = text.length >= 13 && (key === SYMBOL || key === SOURCE) ? this.names.intern(text) : text;
+        let hash = 0;
+        let close = i + 1;
+        for (let d = b[close]; d !== QUOTE; d = b[++close]) {
+          // An escape, a control character, a byte of a multi-byte character or the end: JSON.parse decides.
+          if (d === undefined || d < 32 || d > 126 || d === BACKSLASH) return -1;
+          hash = (hash * 31 + d) | 0;
+        }
+        value =
+          key === SYMBOL || key === SOURCE
+            ? this.names.get(b, i + 1, close, hash)
+            : asciiText(b, i + 1, close);
         i = close + 1;
       } else if (c === 110) {
-        if (!s.startsWith('null', i)) return false;
+        if (b[i + 1] !== 117 || b[i + 2] !== 108 || b[i + 3] !== 108) return -1; // null
         value = null;
         i += 4;
       } else {
-        value = scanNumber(s, i);
-        if (value === undefined) return false;
+        value = scanNumber(b, i);
+        if (value === undefined) return -1;
         i = cursor;
       }
       switch (key) {
@@ -202,74 +211,80 @@ export class RecordScanner {
         default:
           r.reason = value;
       }
-      const d = s.charCodeAt(i);
-      if (d === 44 && i < end - 1) {
+      const d = b[i];
+      if (d === 44) {
         i++; // ,
         continue;
       }
-      return d === 125 && i === end - 1;
+      return d === 125 ? i + 1 : -1;
     }
   }
 }
 
 const scanner = new RecordScanner();
+/** The longest text the scanner is given: a record in the common shape is a few hundred bytes. */
+const MAX_SCANNED = 16_384;
+/** Where a text is written as UTF-8 for the scanner: a UTF-16 code unit is at most 3 bytes of UTF-8. */
+const scratch = Buffer.allocUnsafe(MAX_SCANNED * 3);
 
 /** `scanner.scan` of a whole text, as a record of its own; undefined when it is not in the common shape. */
 export function scanFlatRecord(text: string): FlatRecord | undefined {
-  return scanner.scan(text, 0, text.length) ? { ...scanner.record } : undefined;
+  if (text.length > MAX_SCANNED) return undefined;
+  const length = scratch.write(text, 0, 'utf8');
+  // Bytes after `length` are left from earlier texts; a record read into them would end past `length`.
+  return scanner.scan(scratch, 0) === length ? { ...scanner.record } : undefined;
+}
+
+/** Whether `b` holds the bytes `expected` at `i`. */
+function hasBytes(b: Uint8Array, i: number, expected: readonly number[]): boolean {
+  const n = expected.length;
+  for (let k = 0; k < n; k++) if (b[i + k] !== expected[k]) return false;
+  return true;
 }
 
 /**
  * The index of the known key whose quoted name and colon start at `i` (and moves the cursor past them),
  * or -1 for any other key.
  */
-function scanKey(s: string, i: number, end: number): number {
-  if (s.charCodeAt(i) !== QUOTE) return -1;
-  const close = s.indexOf('"', i + 1);
-  if (close === -1 || close >= end || s.charCodeAt(close + 1) !== 58) return -1;
+function scanKey(b: Uint8Array, i: number): number {
+  if (b[i] !== QUOTE) return -1;
+  let close = i + 1;
+  // Known keys are lower-case letters, digits and "_"; any other byte ends the search.
+  for (let c = b[close]; c !== undefined && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95);)
+    c = b[++close];
+  if (b[close] !== QUOTE || b[close + 1] !== 58) return -1;
   cursor = close + 2;
-  return KEY_INDEX.get(s.slice(i + 1, close)) ?? -1;
-}
-
-/** The index of the quote that ends a string without escapes or control characters, or -1. */
-function stringEnd(s: string, from: number, end: number): number {
-  for (let k = from; k < end; k++) {
-    const c = s.charCodeAt(k);
-    if (c === QUOTE) return k;
-    if (c === BACKSLASH || c < 32) return -1;
-  }
-  return -1;
+  return KEY_INDEX.get(asciiText(b, i + 1, close)) ?? -1;
 }
 
 /** A JSON number of at most 15 digits, no exponent, starting at `i`. */
-function scanNumber(s: string, i: number): number | undefined {
-  const negative = s.charCodeAt(i) === MINUS;
+function scanNumber(b: Uint8Array, i: number): number | undefined {
+  const negative = b[i] === MINUS;
   if (negative) i++;
-  let c = s.charCodeAt(i);
+  let c = b[i] as number;
   let m = 0;
   let digits = 0;
   if (c === ZERO) {
-    i++;
-    c = s.charCodeAt(i);
+    c = b[++i] as number;
     if (c >= ZERO && c <= NINE) return undefined; // a leading zero: not JSON
   } else if (c > ZERO && c <= NINE) {
     while (c >= ZERO && c <= NINE) {
       m = m * 10 + (c - ZERO);
       digits++;
-      c = s.charCodeAt(++i);
+      c = b[++i] as number;
     }
   } else {
     return undefined;
   }
   let scale = 0;
   if (c === DOT) {
-    c = s.charCodeAt(++i);
+    c = b[++i] as number;
     if (!(c >= ZERO && c <= NINE)) return undefined;
     while (c >= ZERO && c <= NINE) {
       m = m * 10 + (c - ZERO);
       digits++;
       scale++;
-      c = s.charCodeAt(++i);
+      c = b[++i] as number;
     }
   }
   // An exponent, or too many digits for m to be exact: JSON.parse decides.

@@ -8,11 +8,14 @@ export interface TickLineSink {
   invalid(lineNo: number, reason: string): void;
 }
 
+const NEWLINE = 10;
+const RETURN = 13;
+
 /**
- * Decodes JSONL tick lines (`tickflow replay`, the `file` source), many at a time. A line ends at "\n" or
- * "\r\n"; a line of nothing but whitespace is skipped. A line in the common shape is scanned in place into
- * a reused record and validated from there; any other line is decoded by `decodeTick`, which also gives
- * the reason a line is invalid. Both give the same tick for the same line.
+ * Decodes JSONL tick lines (`tickflow replay`, the `file` source), many at a time, from their UTF-8 bytes.
+ * A line ends at "\n" or "\r\n"; a line of nothing but whitespace is skipped. A line in the common shape
+ * is scanned in place into a reused record and validated from there; any other line is decoded as text by
+ * `decodeTick`, which also gives the reason a line is invalid. Both give the same tick for the same line.
  */
 export class TickLineDecoder {
   private readonly scanner = new RecordScanner();
@@ -20,22 +23,35 @@ export class TickLineDecoder {
   constructor(private readonly sink: TickLineSink) {}
 
   /**
-   * Decodes the lines of `text`, the first of them numbered `firstLineNo`, and returns how many lines it
+   * Decodes the lines of `bytes`, the first of them numbered `firstLineNo`, and returns how many lines it
    * had (a final line needs no end). `now` is the receipt time of lines without `received_at` (see
    * `validateTick`).
    */
-  decode(text: string, firstLineNo: number, now: EpochMs | null, bound?: EventTimeBound): number {
+  decode(bytes: Buffer, firstLineNo: number, now: EpochMs | null, bound?: EventTimeBound): number {
     const { scanner, sink } = this;
+    const n = bytes.length;
     let lineNo = firstLineNo;
     let start = 0;
-    while (start < text.length) {
-      let next = text.indexOf('\n', start);
-      if (next === -1) next = text.length;
-      const end = next > start && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
-      if (end > start && (text.charCodeAt(start) > 32 || text.slice(start, end).trim() !== '')) {
-        const result = scanner.scan(text, start, end)
-          ? decodeRecord(scanner.record, now, bound)
-          : decodeTick(text.slice(start, end), now, bound);
+    while (start < n) {
+      const end = scanner.scan(bytes, start);
+      if (end >= 0) {
+        const c = bytes[end];
+        const next = c === RETURN && bytes[end + 1] === NEWLINE ? end + 1 : end;
+        if (next === n || bytes[next] === NEWLINE) {
+          const result = decodeRecord(scanner.record, now, bound);
+          if (result.ok) sink.tick(result.tick);
+          else sink.invalid(lineNo, result.reason);
+          lineNo++;
+          start = next + 1;
+          continue;
+        }
+      }
+      let next = bytes.indexOf(NEWLINE, start);
+      if (next === -1) next = n;
+      const last = next > start && bytes[next - 1] === RETURN ? next - 1 : next;
+      const text = bytes.toString('utf8', start, last);
+      if (text.trim() !== '') {
+        const result = decodeTick(text, now, bound);
         if (result.ok) sink.tick(result.tick);
         else sink.invalid(lineNo, result.reason);
       }

@@ -1,8 +1,4 @@
-import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
-
-/** UTF-8 bytes as text. Pure ASCII, the usual input, decodes several times faster as Latin-1, to the same text. */
-const decode = (bytes: Buffer): string => bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 
 /**
  * The longest line kept whole: a tick line is about 100 bytes, so 1 MiB is far beyond any real one, and a
@@ -18,18 +14,17 @@ export interface OverlongLine {
 }
 
 /**
- * Yields a UTF-8 byte stream as text, piece by piece, each piece holding only whole lines: it is cut after
- * its last "\n", and the rest is carried to the next piece (the last piece may end without "\n"). A
- * character is never split, since "\n" is never part of one. Reading many lines at a time rather than a
- * line at a time (as readline's async iterator does) keeps a replay's time in decoding ticks rather than
- * in promises. A line that grows past `maxLineBytes` while carried across chunks is dropped as it is read
+ * Yields a UTF-8 byte stream piece by piece, each piece holding only whole lines: it is cut after its last
+ * "\n", and the rest is carried to the next piece (the last piece may end without "\n"). A character is
+ * never split, since "\n" is never part of one. Reading many lines at a time rather than a line at a time
+ * (as readline's async iterator does) keeps a replay's time in decoding ticks rather than in promises. A line that grows past `maxLineBytes` while carried across chunks is dropped as it is read
  * and yields an OverlongLine in its place; so no line held is longer than `maxLineBytes` or the input's
  * chunk size, whichever is larger.
  */
 export async function* readWholeLines(
   input: Readable,
   maxLineBytes = MAX_LINE_BYTES,
-): AsyncGenerator<string | OverlongLine> {
+): AsyncGenerator<Buffer | OverlongLine> {
   const overlong: OverlongLine = { overlong: true, limit: maxLineBytes };
   let carry: Buffer | null = null;
   let skipping = false;
@@ -48,7 +43,7 @@ export async function* readWholeLines(
         continue;
       }
       if (skipping || carry === null || carry.length + end > maxLineBytes) yield overlong;
-      else yield decode(Buffer.concat([carry, bytes.subarray(0, end + 1)]));
+      else yield Buffer.concat([carry, bytes.subarray(0, end + 1)]);
       carry = null;
       skipping = false;
       bytes = bytes.subarray(end + 1);
@@ -59,8 +54,8 @@ export async function* readWholeLines(
       continue;
     }
     if (cut + 1 < bytes.length) carry = bytes.subarray(cut + 1);
-    yield decode(bytes.subarray(0, cut + 1));
+    yield bytes.subarray(0, cut + 1);
   }
   if (skipping) yield overlong;
-  else if (carry !== null) yield decode(carry);
+  else if (carry !== null) yield carry;
 }

@@ -96,12 +96,12 @@ export class FileSource implements Source {
       },
     });
     const closing = (): boolean => this.controller.signal.aborted;
-    for await (const text of readWholeLines(input)) {
+    for await (const piece of readWholeLines(input)) {
       if (closing()) break;
       this.lines +=
-        typeof text === 'string'
-          ? decoder.decode(text, this.lines + 1, epochMs(this.clock()))
-          : decoder.overlong(this.lines + 1, text.limit);
+        Buffer.isBuffer(piece)
+          ? decoder.decode(piece, this.lines + 1, epochMs(this.clock()))
+          : decoder.overlong(this.lines + 1, piece.limit);
       const ticks = decoded;
       decoded = [];
       for (let i = 0; i < ticks.length && !closing(); i += batchSize) {

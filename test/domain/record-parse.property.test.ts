@@ -47,6 +47,11 @@ test('the scanner takes the common shape, and leaves the rest to JSON.parse', ()
     assert.equal(scanFlatRecord(other), undefined, other);
     assert.equal(parseRecord(other).ok, true, other);
   }
+  // The scanner reads a text's bytes where an earlier, longer text was: what follows it is not part of it.
+  assert.notEqual(scanFlatRecord('{"symbol":"BTC","price":1,"ts":1700000000000}'), undefined);
+  assert.equal(scanFlatRecord('{"symbol":"BTC","price":1'), undefined);
+  assert.equal(scanFlatRecord('{"symbol":"BTC","price":1,"ts":1700000000000}x'), undefined);
+  assert.equal(parseRecord('{"symbol":"BTC","price":1').ok, false);
   assert.deepEqual(parseRecord('{"symbol":'), {
     ok: false,
     reason: `not valid JSON (${jsonError('{"symbol":')})`,

@@ -13,7 +13,7 @@ function decodeAll(pieces: readonly string[]): { events: unknown[]; lines: numbe
     invalid: (lineNo, reason) => events.push(`line ${lineNo}: ${reason}`),
   });
   let lines = 0;
-  for (const piece of pieces) lines += decoder.decode(piece, lines + 1, NOW, BOUND);
+  for (const piece of pieces) lines += decoder.decode(Buffer.from(piece), lines + 1, NOW, BOUND);
   return { events, lines };
 }
 
@@ -67,7 +67,7 @@ test('a file of ticks: \\r\\n ends, blank lines, an invalid line named by its nu
     tick: (tick) => ticks.push(tick),
     invalid: (lineNo, reason) => invalid.push([lineNo, reason]),
   });
-  assert.equal(decoder.decode(text, 10, NOW, BOUND), 5);
+  assert.equal(decoder.decode(Buffer.from(text), 10, NOW, BOUND), 5);
   assert.deepEqual(invalid, [[12, 'price: must be a finite number greater than 0']]);
   assert.deepEqual(
     ticks.map((t) => [t.symbol, t.price, t.ts, t.volume, t.seq, t.source, t.receivedAt]),

@@ -7,7 +7,7 @@ import { readWholeLines } from '../../src/io/read-lines.js';
 async function piecesOf(chunks: readonly (Buffer | string)[], maxLineBytes?: number): Promise<string[]> {
   const out: string[] = [];
   for await (const piece of readWholeLines(Readable.from(chunks, { objectMode: false }), maxLineBytes)) {
-    out.push(typeof piece === 'string' ? piece : `<over ${piece.limit}>`);
+    out.push(Buffer.isBuffer(piece) ? piece.toString('utf8') : `<over ${piece.limit}>`);
   }
   return out;
 }

@@ -33,6 +33,9 @@ const numberText = fc.oneof(
 const stringText = fc.oneof(
   fc.constantFrom('"BTC"', '"eth"', '"binance"', '"file"', '""', '"a\\"b"', '"\\u0042TC"', '"tab\there"'),
   fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+  // Beyond ASCII, escaped or as it is: bytes the scanner leaves to JSON.parse.
+  fc.string({ unit: 'binary', maxLength: 6 }).map((s) => JSON.stringify(s)),
+  fc.constantFrom('"€"', '"BTC\u00e9"', '"ÉTH"', '"\u007f"', '"\x7f"'),
   fc.stringMatching(/^[A-Z0-9._-]{1,8}$/).map((s) => `"${s}"`),
 );
 const valueText = fc.oneof(numberText, stringText, fc.constantFrom('null', 'true', '[]', '{}', 'nul'));
@@ -72,6 +75,7 @@ export const line = fc.oneof(
       .map((r) => `{"symbol":${r.symbol},"price":${r.price},"ts":${r.ts},"seq":${r.seq}}`),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
 );
 
 /** JSON.parse's message for text that is not JSON. */
