@@ -7,8 +7,11 @@ import type { OhlcvAccumulator } from './ohlcv-aggregate.js';
 export class Pane {
   windows: OhlcvAccumulator[] = [];
   fired = 0;
-  /** The start of the window the last tick fell in (NaN before one): most ticks fall in it too. */
-  lastStart = NaN;
+  /**
+   * The window the last tick on time went to (null before one): most ticks go to it too. It may have fired
+   * and been purged since; a tick is only added to it directly while it is open.
+   */
+  current: OhlcvAccumulator | null = null;
 
   constructor(readonly series: SeriesState) {}
 }

@@ -186,14 +186,21 @@ export class WindowOperator {
       const pane = state.panes[i] as Pane;
       const size = this.sizes[i] as number;
       // Two comparisons where they suffice: the remainder of an event time (beyond 2^31) is a slow fmod.
-      let start = pane.lastStart;
-      if (!(ts >= start && ts < start + size)) {
+      let current = pane.current;
+      let start: number;
+      if (current !== null && ts >= current.start && ts < current.end) {
+        start = current.start;
+      } else {
         start = assignWindowStart(ts, size);
-        pane.lastStart = start;
+        current = null;
       }
       const end = start + size;
       if (!hasFired(end, watermark)) {
-        this.windowFor(pane, start, end, tick, false).add(tick.price, ts, tick.volume);
+        if (current === null) {
+          current = this.windowFor(pane, start, end, tick, false);
+          pane.current = current;
+        }
+        current.add(tick.price, ts, tick.volume);
         if (end - 1 < state.nextTimerAt) state.nextTimerAt = end - 1;
         accepted = true;
         continue;
