@@ -58,7 +58,7 @@ report({
   ticks_per_sec_median: Math.round(medianBy(rates, (r) => r)),
   ticks_per_sec_best: Math.round(rates[rates.length - 1]!),
   ticks_per_sec_worst: Math.round(rates[0]!),
-  target_ticks_per_sec: 1_000_000,
+  target_ticks_per_sec: 3_000_000,
   candles_per_pass: candles / (PASSES + 1),
   alerts_per_pass: alerts / (PASSES + 1),
   late_ticks: operator.stats.lateTicks,
