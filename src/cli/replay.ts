@@ -134,10 +134,9 @@ export async function replayCommand(argv: readonly string[], io: CommandIo): Pro
   let writing = false;
   try {
     for await (const piece of readWholeLines(input)) {
-      lines +=
-        Buffer.isBuffer(piece)
-          ? decoder.decode(piece, lines + 1, null, bound)
-          : decoder.overlong(lines + 1, piece.limit);
+      lines += Buffer.isBuffer(piece)
+        ? decoder.decode(piece, lines + 1, null, bound)
+        : decoder.overlong(lines + 1, piece.limit);
       progress.update(lines);
       writing = true;
       await candles.flushIfFull();

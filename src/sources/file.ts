@@ -98,10 +98,9 @@ export class FileSource implements Source {
     const closing = (): boolean => this.controller.signal.aborted;
     for await (const piece of readWholeLines(input)) {
       if (closing()) break;
-      this.lines +=
-        Buffer.isBuffer(piece)
-          ? decoder.decode(piece, this.lines + 1, epochMs(this.clock()))
-          : decoder.overlong(this.lines + 1, piece.limit);
+      this.lines += Buffer.isBuffer(piece)
+        ? decoder.decode(piece, this.lines + 1, epochMs(this.clock()))
+        : decoder.overlong(this.lines + 1, piece.limit);
       const ticks = decoded;
       decoded = [];
       for (let i = 0; i < ticks.length && !closing(); i += batchSize) {
