@@ -26,39 +26,78 @@ export interface Adapters {
   readonly describe: { readonly log: string; readonly store: string; readonly cache: string };
 }
 
+/** One of the adapters a command may use. */
+export type AdapterKind = 'log' | 'store' | 'cache';
+
+interface Made<T> {
+  readonly adapter: T;
+  readonly describe: string;
+}
+
 /**
- * The embedded default (a durable log and PGlite in the data directory, an in-process cache), with each
- * part replaced by its server where the config names one: KAFKA_BROKERS for the log, DATABASE_URL for
- * the store, REDIS_URL for the cache.
+ * The adapters `kinds` names: the embedded default (a durable log and PGlite in the data directory, an
+ * in-process cache), with each part replaced by its server where the config names one: KAFKA_BROKERS for
+ * the log, DATABASE_URL for the store, REDIS_URL for the cache. The others are not made, and asking for
+ * one is a programming error; so `tickflow serve` on PostgreSQL and Redis needs no data directory.
  */
-export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
+export async function createAdapters(
+  config: Config,
+  logger: Logger,
+  kinds: readonly AdapterKind[],
+): Promise<Adapters> {
   const { settings } = config;
+  const uses = new Set(kinds);
   const dataDir = resolve(settings.dataDir);
-  if (settings.kafkaBrokers === null || settings.databaseUrl === null) {
+  const embedded =
+    (uses.has('log') && settings.kafkaBrokers === null) ||
+    (uses.has('store') && settings.databaseUrl === null);
+  if (embedded) {
     await ensureWritableDir(
       dataDir,
       'mount it read-write, or point TICKFLOW_DATA_DIR (--data-dir) elsewhere',
     );
   }
-  const log = createLog(config, dataDir, logger.child({ component: 'log' }));
-  const store = createStore(config, dataDir, logger.child({ component: 'store' }));
-  const cache = createCache(config, logger.child({ component: 'cache' }));
+  const log = uses.has('log') ? createLog(config, dataDir, logger.child({ component: 'log' })) : null;
+  const store = uses.has('store') ? createStore(config, dataDir, logger.child({ component: 'store' })) : null;
+  const cache = uses.has('cache') ? createCache(config, logger.child({ component: 'cache' })) : null;
+  const metered = log === null ? null : { adapter: meteredLog(log.adapter), describe: log.describe };
   return {
-    log: meteredLog(log.log),
-    store: store.store,
-    cache: cache.cache,
-    describe: { log: log.describe, store: store.describe, cache: cache.describe },
+    get log() {
+      return made('log', metered).adapter;
+    },
+    get store() {
+      return made('store', store).adapter;
+    },
+    get cache() {
+      return made('cache', cache).adapter;
+    },
+    describe: {
+      get log() {
+        return made('log', metered).describe;
+      },
+      get store() {
+        return made('store', store).describe;
+      },
+      get cache() {
+        return made('cache', cache).describe;
+      },
+    },
   };
 }
 
-function createCache(config: Config, logger: Logger): { cache: Cache; describe: string } {
-  const url = config.settings.redisUrl;
-  if (url === null) return { cache: new MemoryCache({ logger }), describe: 'memory' };
-  const cache = createRedisCache({ url, logger });
-  return { cache, describe: `redis (${cache.server})` };
+function made<T>(kind: AdapterKind, adapter: Made<T> | null): Made<T> {
+  if (adapter === null) throw new Error(`the ${kind} adapter was not asked for`);
+  return adapter;
 }
 
-function createLog(config: Config, dataDir: string, logger: Logger): { log: Log; describe: string } {
+function createCache(config: Config, logger: Logger): Made<Cache> {
+  const url = config.settings.redisUrl;
+  if (url === null) return { adapter: new MemoryCache({ logger }), describe: 'memory' };
+  const cache = createRedisCache({ url, logger });
+  return { adapter: cache, describe: `redis (${cache.server})` };
+}
+
+function createLog(config: Config, dataDir: string, logger: Logger): Made<Log> {
   const { kafkaBrokers: brokers, sessionTimeout, logSegmentBytes } = config.settings;
   if (brokers !== null) {
     const heartbeatIntervalMs = Math.min(3_000, Math.floor(sessionTimeout / 3));
@@ -69,25 +108,28 @@ function createLog(config: Config, dataDir: string, logger: Logger): { log: Log;
       sessionTimeoutMs: sessionTimeout,
       heartbeatIntervalMs,
     });
-    return { log, describe: `kafka (${brokers.join(',')})` };
+    return { adapter: log, describe: `kafka (${brokers.join(',')})` };
   }
   const logDir = join(dataDir, 'log');
   return {
-    log: new EmbeddedLog(logDir, logger, { sessionTimeoutMs: sessionTimeout, segmentBytes: logSegmentBytes }),
+    adapter: new EmbeddedLog(logDir, logger, {
+      sessionTimeoutMs: sessionTimeout,
+      segmentBytes: logSegmentBytes,
+    }),
     describe: `embedded (${logDir})`,
   };
 }
 
-function createStore(config: Config, dataDir: string, logger: Logger): { store: Store; describe: string } {
+function createStore(config: Config, dataDir: string, logger: Logger): Made<Store> {
   const url = config.settings.databaseUrl;
   if (url !== null) {
     // A server other processes share, reached over the network: a dead one is not hammered.
     return {
-      store: new CircuitStore(createPostgresStore({ url, logger }), logger),
+      adapter: new CircuitStore(createPostgresStore({ url, logger }), logger),
       describe: `postgres (${redactUrl(url)})`,
     };
   }
   const storeDir = join(dataDir, 'store');
   // This process is the store's only writer, so repeated history reads can be served from memory.
-  return { store: new CachedStore(createPgliteStore(storeDir, logger)), describe: `pglite (${storeDir})` };
+  return { adapter: new CachedStore(createPgliteStore(storeDir, logger)), describe: `pglite (${storeDir})` };
 }

@@ -1,12 +1,15 @@
-import { type Adapters, createAdapters } from './adapters.js';
+import { type AdapterKind, type Adapters, createAdapters } from './adapters.js';
 import { Parts } from './parts.js';
 import { type Part, RESET_TO_OPTION, type ServiceContext, type ServiceSpec } from './service.js';
 
-/** Builds a command's parts from the configured adapters. */
+/** Builds a command's parts from the configured adapters of the kinds it uses. */
 const withParts =
-  (choose: (p: Parts, adapters: Adapters, ctx: ServiceContext) => { parts: Part[]; banner: () => string }) =>
+  (
+    kinds: readonly AdapterKind[],
+    choose: (p: Parts, adapters: Adapters, ctx: ServiceContext) => { parts: Part[]; banner: () => string },
+  ) =>
   async (ctx: ServiceContext): Promise<{ parts: Part[]; banner: () => string }> => {
-    const adapters = await createAdapters(ctx.config, ctx.logger);
+    const adapters = await createAdapters(ctx.config, ctx.logger, kinds);
     return choose(new Parts(ctx, adapters), adapters, ctx);
   };
 
@@ -17,7 +20,7 @@ const describeSources = (sources: readonly string[], symbols: readonly string[])
 export const startCommand: ServiceSpec = {
   command: 'start',
   options: [RESET_TO_OPTION],
-  build: withParts((p, adapters, ctx) => {
+  build: withParts(['log', 'store', 'cache'], (p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
       parts: [
@@ -39,7 +42,7 @@ export const startCommand: ServiceSpec = {
 /** `tickflow ingest`: the sources, appending to the log. */
 export const ingestCommand: ServiceSpec = {
   command: 'ingest',
-  build: withParts((p, adapters, ctx) => {
+  build: withParts(['log', 'cache'], (p, adapters, ctx) => {
     const { settings } = ctx.config;
     return {
       parts: [...p.metrics(), p.log(), p.cache(), p.ingest()],
@@ -55,7 +58,7 @@ export const ingestCommand: ServiceSpec = {
 export const processCommand: ServiceSpec = {
   command: 'process',
   options: [RESET_TO_OPTION],
-  build: withParts((p, adapters) => {
+  build: withParts(['log', 'store', 'cache'], (p, adapters) => {
     return {
       parts: [...p.metrics(), p.store(), p.log(), p.cache(), p.processor(), p.alertRelay()],
       banner: () =>
@@ -68,7 +71,7 @@ export const processCommand: ServiceSpec = {
 /** `tickflow serve`: the REST + WebSocket API and the dashboard. */
 export const serveCommand: ServiceSpec = {
   command: 'serve',
-  build: withParts((p, adapters) => {
+  build: withParts(['store', 'cache'], (p, adapters) => {
     return {
       parts: [p.store(), p.cache(), p.api(p.probes(['store', 'cache']))],
       banner: () =>
