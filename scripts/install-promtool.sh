@@ -3,15 +3,9 @@
 # rules and the scrape config with, when promtool is missing. Only the tool is wanted: the package's own
 # Prometheus server is kept from starting (it would hold port 9090) and is disabled if it starts anyway.
 set -euo pipefail
-if [ -x /usr/bin/promtool ]; then
-  exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-promtool: /usr/bin/promtool is missing; run: sudo apt-get install -y prometheus" >&2
-  exit 1
-fi
+source "$(dirname "$0")/lib/apt-tool.sh"
+apt_tool_check install-promtool /usr/bin/promtool prometheus
 echo "install-promtool: installing Debian's prometheus package for promtool" >&2
-export DEBIAN_FRONTEND=noninteractive
 # invoke-rc.d and deb-systemd-invoke ask policy-rc.d whether a package may start its service; 101 says no.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
@@ -19,8 +13,7 @@ if [ ! -e "$policy" ]; then
   chmod +x "$policy"
   trap 'rm -f "$policy"' EXIT
 fi
-apt-get install -y --no-install-recommends prometheus >/dev/null ||
-  { apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; }
+apt_tool_install prometheus
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
   systemctl disable --now prometheus >/dev/null 2>&1 || true
 elif [ -x /etc/init.d/prometheus ]; then
