@@ -60,32 +60,27 @@ export async function createAdapters(
   const log = uses.has('log') ? createLog(config, dataDir, logger.child({ component: 'log' })) : null;
   const store = uses.has('store') ? createStore(config, dataDir, logger.child({ component: 'store' })) : null;
   const cache = uses.has('cache') ? createCache(config, logger.child({ component: 'cache' })) : null;
-  const metered = log === null ? null : { adapter: meteredLog(log.adapter), describe: log.describe };
+  const metered = log === null ? null : meteredLog(log.adapter);
   return {
     get log() {
-      return made('log', metered).adapter;
+      return made('log', metered);
     },
     get store() {
-      return made('store', store).adapter;
+      return made('store', store?.adapter ?? null);
     },
     get cache() {
-      return made('cache', cache).adapter;
+      return made('cache', cache?.adapter ?? null);
     },
+    // For the banner, which names only the parts a command runs.
     describe: {
-      get log() {
-        return made('log', metered).describe;
-      },
-      get store() {
-        return made('store', store).describe;
-      },
-      get cache() {
-        return made('cache', cache).describe;
-      },
+      log: log?.describe ?? 'unused',
+      store: store?.describe ?? 'unused',
+      cache: cache?.describe ?? 'unused',
     },
   };
 }
 
-function made<T>(kind: AdapterKind, adapter: Made<T> | null): Made<T> {
+function made<T>(kind: AdapterKind, adapter: T | null): T {
   if (adapter === null) throw new Error(`the ${kind} adapter was not asked for`);
   return adapter;
 }

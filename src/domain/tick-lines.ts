@@ -1,4 +1,4 @@
-import { decodeRecord, decodeTick, RecordScanner } from './record-parse.js';
+import { type DecodedTick, decodeRecord, decodeTick, RecordScanner } from './record-parse.js';
 import type { EventTimeBound, Tick } from './tick.js';
 import type { EpochMs } from './time.js';
 
@@ -33,28 +33,22 @@ export class TickLineDecoder {
     let lineNo = firstLineNo;
     let start = 0;
     while (start < n) {
+      let result: DecodedTick | null = null;
+      let next: number;
       const end = scanner.scan(bytes, start);
-      if (end >= 0) {
-        const c = bytes[end];
-        const next = c === RETURN && bytes[end + 1] === NEWLINE ? end + 1 : end;
-        if (next === n || bytes[next] === NEWLINE) {
-          const result = decodeRecord(scanner.record, now, bound);
-          if (result.ok) sink.tick(result.tick);
-          else sink.invalid(lineNo, result.reason);
-          lineNo++;
-          start = next + 1;
-          continue;
-        }
+      const after = end >= 0 && bytes[end] === RETURN && bytes[end + 1] === NEWLINE ? end + 1 : end;
+      if (end >= 0 && (after === n || bytes[after] === NEWLINE)) {
+        next = after;
+        result = decodeRecord(scanner.record, now, bound);
+      } else {
+        next = bytes.indexOf(NEWLINE, start);
+        if (next === -1) next = n;
+        const last = next > start && bytes[next - 1] === RETURN ? next - 1 : next;
+        const text = bytes.toString('utf8', start, last);
+        if (text.trim() !== '') result = decodeTick(text, now, bound);
       }
-      let next = bytes.indexOf(NEWLINE, start);
-      if (next === -1) next = n;
-      const last = next > start && bytes[next - 1] === RETURN ? next - 1 : next;
-      const text = bytes.toString('utf8', start, last);
-      if (text.trim() !== '') {
-        const result = decodeTick(text, now, bound);
-        if (result.ok) sink.tick(result.tick);
-        else sink.invalid(lineNo, result.reason);
-      }
+      if (result?.ok === true) sink.tick(result.tick);
+      else if (result !== null) sink.invalid(lineNo, result.reason);
       lineNo++;
       start = next + 1;
     }

@@ -17,9 +17,10 @@ export interface OverlongLine {
  * Yields a UTF-8 byte stream piece by piece, each piece holding only whole lines: it is cut after its last
  * "\n", and the rest is carried to the next piece (the last piece may end without "\n"). A character is
  * never split, since "\n" is never part of one. Reading many lines at a time rather than a line at a time
- * (as readline's async iterator does) keeps a replay's time in decoding ticks rather than in promises. A line that grows past `maxLineBytes` while carried across chunks is dropped as it is read
- * and yields an OverlongLine in its place; so no line held is longer than `maxLineBytes` or the input's
- * chunk size, whichever is larger.
+ * (as readline's async iterator does) keeps a replay's time in decoding ticks rather than in promises. A
+ * line that grows past `maxLineBytes` while carried across chunks is dropped as it is read and yields an
+ * OverlongLine in its place; so no line held is longer than `maxLineBytes` or the input's chunk size,
+ * whichever is larger.
  */
 export async function* readWholeLines(
   input: Readable,
