@@ -77,3 +77,28 @@ test('a file of ticks: \\r\\n ends, blank lines, an invalid line named by its nu
     ],
   );
 });
+
+test('a line with bytes that are not UTF-8 decodes as its text does, whichever byte is replaced', () => {
+  const good = Buffer.from(
+    '{"symbol":"BTC","price":43250.5,"ts":1699999990000,"volume":0.5,"seq":"7","source":"binance"}',
+  );
+  // A lone continuation byte, a truncated two-byte lead, an invalid byte and DEL, at every position.
+  for (const bad of [0x80, 0xc3, 0xff, 0x7f]) {
+    for (let at = 0; at < good.length; at++) {
+      const bytes = Buffer.from(good);
+      bytes[at] = bad;
+      const events: unknown[] = [];
+      const decoder = new TickLineDecoder({
+        tick: (tick) => events.push(tick),
+        invalid: (lineNo, reason) => events.push(`line ${lineNo}: ${reason}`),
+      });
+      assert.equal(decoder.decode(Buffer.concat([bytes, Buffer.from('\n')]), 1, NOW, BOUND), 1);
+      const slow = slowDecode(bytes.toString('utf8'));
+      assert.deepEqual(
+        events,
+        [slow.ok ? slow.tick : `line 1: ${slow.reason}`],
+        `0x${bad.toString(16)} at ${at}`,
+      );
+    }
+  }
+});
