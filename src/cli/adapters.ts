@@ -38,7 +38,7 @@ interface Made<T> {
  * The adapters `kinds` names: the embedded default (a durable log and PGlite in the data directory, an
  * in-process cache), with each part replaced by its server where the config names one: KAFKA_BROKERS for
  * the log, DATABASE_URL for the store, REDIS_URL for the cache. The others are not made, and asking for
- * one is a programming error; so `tickflow serve` on PostgreSQL and Redis needs no data directory.
+ * one is a programming error; so `tickflow serve` on PostgreSQL needs no data directory.
  */
 export async function createAdapters(
   config: Config,

@@ -137,13 +137,14 @@ export class RecordScanner {
     let i = start + 1;
     for (let k = 0; ; k++) {
       let key = k < order.length ? (order[k] as number) : -1;
-      if (key < 0 || !hasBytes(b, i, KEY_BYTES[key] as number[])) {
+      const expected = key >= 0 ? KEY_BYTES[key] : undefined;
+      if (expected !== undefined && hasBytes(b, i, expected)) {
+        i += expected.length;
+      } else {
         key = scanKey(b, i);
         if (key < 0) return -1;
         order[k] = key;
         i = cursor;
-      } else {
-        i += (KEY_BYTES[key] as number[]).length;
       }
       if ((seen & (1 << key)) !== 0) return -1;
       seen |= 1 << key;
